@@ -1,0 +1,34 @@
+# Every target creates .venv and installs the project on first use, so a fresh clone needs nothing by hand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared
+
+.PHONY: test demo bench notebook train install clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+demo: $(STAMP)
+	$(BIN)/cptscan scan corpora/demo/notes.jsonl -o /tmp/cptscan-demo-results.jsonl
+
+train: $(STAMP)
+	$(BIN)/cptscan train
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --shared $(SHARED)
+
+notebook: $(STAMP)
+	$(BIN)/python -m cptscan.evaluate.notebook notebooks/evaluation.ipynb
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info
