@@ -1,0 +1,5 @@
+"""Code catalog: data in codes.json, date-aware look-ups in catalog.py."""
+
+from .catalog import Catalog, CatalogError, CodeEntry, load_catalog, official_descriptors, parse_date
+
+__all__ = ["Catalog", "CatalogError", "CodeEntry", "load_catalog", "official_descriptors", "parse_date"]

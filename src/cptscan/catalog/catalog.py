@@ -1,0 +1,166 @@
+"""The code catalog: which codes the scanner knows, what each needs, and when each is valid.
+
+Everything here is data from ``codes.json``; adding next year's code means editing that file and adding
+tests. Descriptions are the project's own short wording: CPT descriptors are the AMA's copyright, so a site
+with a CPT licence loads the official ones from its own file (``official_descriptors``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+REQUIRED_FIELDS = ("category", "description", "effective_from", "effective_to")
+
+
+class CatalogError(ValueError):
+    """The catalog file is malformed: the scanner refuses to run on a catalog it cannot trust."""
+
+
+@dataclass(frozen=True)
+class CodeEntry:
+    code: str
+    category: str
+    description: str
+    effective_from: dt.date
+    effective_to: Optional[dt.date]
+    service_concept: Optional[str] = None
+    variant_of: Optional[str] = None
+    requires_concept: Optional[str] = None
+    excludes_concept: Optional[str] = None
+    elements: Optional[dict[str, tuple[str, ...]]] = None
+    coverage_applies: bool = False
+    replaces: tuple[str, ...] = ()
+    replaced_by: Optional[str] = None
+    addon_to: tuple[str, ...] = ()
+
+    @property
+    def detectable(self) -> bool:
+        """Codes the scanner can propose from a note; deleted codes only show up on claims."""
+        return self.service_concept is not None
+
+    def effective_on(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+def _date(value: Optional[str]) -> Optional[dt.date]:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def parse_date(value: str | dt.date) -> dt.date:
+    """Dates in notes and claims are ISO 8601 (YYYY-MM-DD); anything else is a clear error."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError as exc:
+        raise ValueError(f"unparseable date {value!r}: expected YYYY-MM-DD") from exc
+
+
+class Catalog:
+    """Date-aware look-ups over the codes in ``codes.json``."""
+
+    def __init__(self, data: dict, sha256: str):
+        self.version: str = data["catalog_version"]
+        self.sha256 = sha256
+        self.elements: tuple[str, ...] = tuple(data["elements"])
+        self.entries: dict[str, CodeEntry] = {}
+        for code, raw in data["codes"].items():
+            missing = [f for f in REQUIRED_FIELDS if f not in raw]
+            if missing:
+                raise CatalogError(f"code {code}: missing fields {missing}")
+            elements = raw.get("elements")
+            if elements is not None and set(elements) != set(self.elements):
+                raise CatalogError(f"code {code}: elements must be exactly {self.elements}")
+            self.entries[code] = CodeEntry(
+                code=code,
+                category=raw["category"],
+                description=raw["description"],
+                effective_from=_date(raw["effective_from"]),
+                effective_to=_date(raw["effective_to"]),
+                service_concept=raw.get("service_concept"),
+                variant_of=raw.get("variant_of"),
+                requires_concept=raw.get("requires_concept"),
+                excludes_concept=raw.get("excludes_concept"),
+                elements={k: tuple(v) for k, v in elements.items()} if elements else None,
+                coverage_applies=bool(raw.get("coverage_applies", False)),
+                replaces=tuple(raw.get("replaces", ())),
+                replaced_by=raw.get("replaced_by"),
+                addon_to=tuple(raw.get("addon_to", ())),
+            )
+        for entry in self.entries.values():
+            for other in (*entry.replaces, entry.replaced_by):
+                if other and other not in self.entries:
+                    raise CatalogError(f"code {entry.code} names unknown code {other}")
+
+    def __contains__(self, code: str) -> bool:
+        return code in self.entries
+
+    def __getitem__(self, code: str) -> CodeEntry:
+        return self.entries[code]
+
+    def detectable(self) -> list[CodeEntry]:
+        return [e for e in self.entries.values() if e.detectable]
+
+    def for_concept(self, concept: str) -> list[CodeEntry]:
+        """The codes a service concept can yield (several when variants exist, e.g. 0992T/0993T)."""
+        return [e for e in self.detectable() if e.service_concept == concept]
+
+    def service_concepts(self) -> list[str]:
+        return sorted({e.service_concept for e in self.detectable()})
+
+    def is_effective(self, code: str, day: str | dt.date) -> bool:
+        return self.entries[code].effective_on(parse_date(day))
+
+    def replacement(self, code: str) -> Optional[str]:
+        return self.entries[code].replaced_by
+
+    def variants(self, code: str) -> list[str]:
+        """The other codes of the same variant family (0992T -> [0993T])."""
+        family = self.entries[code].variant_of
+        if not family:
+            return []
+        return [e.code for e in self.detectable() if e.variant_of == family and e.code != code]
+
+    def with_descriptors(self, descriptors: dict[str, str]) -> "Catalog":
+        """A copy whose descriptions are a licensed site's official descriptors (unknown codes refused)."""
+        unknown = sorted(set(descriptors) - set(self.entries))
+        if unknown:
+            raise CatalogError(f"official descriptors for codes not in the catalog: {unknown}")
+        copy = object.__new__(Catalog)
+        copy.__dict__.update(self.__dict__)
+        copy.entries = {
+            code: CodeEntry(**{**entry.__dict__, "description": descriptors.get(code, entry.description)})
+            for code, entry in self.entries.items()
+        }
+        return copy
+
+
+def official_descriptors(path: str | Path) -> dict[str, str]:
+    """Reads a site's licensed descriptors: JSON ``{"75577": "..."}`` or CSV with ``code,descriptor``."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".json":
+        return {str(k): str(v) for k, v in json.loads(text).items()}
+    import csv
+    import io
+
+    rows = csv.DictReader(io.StringIO(text))
+    return {row["code"].strip(): row["descriptor"].strip() for row in rows}
+
+
+@lru_cache(maxsize=None)
+def load_catalog(path: Optional[str] = None) -> Catalog:
+    """The packaged catalog, or a site's own file with the same structure."""
+    raw = Path(path).read_bytes() if path else resources.files(__package__).joinpath("codes.json").read_bytes()
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise CatalogError(f"catalog is not valid JSON: {exc}") from exc
+    return Catalog(data, hashlib.sha256(raw).hexdigest())
