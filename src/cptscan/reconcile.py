@@ -382,27 +382,3 @@ def reconcile(results: Iterable[dict], claims: Iterable[dict], catalog: Optional
             advisories += a
         out.append({"chart_id": chart, "findings": sorted(findings, key=_order), "advisories": advisories})
     return out
-
-
-# ---------------------------------------------------------------------------------------------- scoring
-
-
-def finding_key(chart_id: str, finding: dict) -> tuple:
-    """How chart findings are matched with chart_gold: chart, type, code (or billed/expected), date."""
-    code = finding.get("code") or (finding.get("billed"), finding.get("expected"))
-    return (chart_id, finding["type"], code, finding["date_of_service"])
-
-
-def score(predicted: Iterable[dict], gold: Iterable[dict]) -> dict[str, float]:
-    """Finding-level precision, recall and F1 over the charts in ``gold``."""
-    gold = list(gold)
-    charts = {g["chart_id"] for g in gold}
-    want = {finding_key(g["chart_id"], f) for g in gold for f in g["findings"]}
-    got = {finding_key(p["chart_id"], f) for p in predicted if p["chart_id"] in charts for f in p["findings"]}
-    tp = len(want & got)
-    precision = tp / len(got) if got else 1.0
-    recall = tp / len(want) if want else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": len(got - want),
-            "fn": len(want - got), "false_positives": sorted(map(str, got - want)),
-            "false_negatives": sorted(map(str, want - got))}

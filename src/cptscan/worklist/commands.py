@@ -1,0 +1,132 @@
+"""CLI commands ``reconcile``, ``worklist`` and ``outcomes``; the main CLI adds them with ``register(app)``.
+
+Notes are scanned with the project's scanner unless ``--results`` gives a results file from an earlier
+``cptscan scan`` run. Only counts go to the terminal, never note text.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Iterable, Optional
+
+import typer
+
+from cptscan.reconcile import reconcile as reconcile_charts
+from cptscan.worklist import outcomes as outcome_module
+from cptscan.worklist.render import render_csv, render_html, render_jsonl
+from cptscan.worklist.rows import advisories, build_rows
+
+HEADER_FIELDS = ("chart_id", "date_of_service", "note_type")
+
+
+class Format(str, Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+    html = "html"
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """Lines of a JSONL file; a bad line stops the command with its line number (not its content)."""
+    out = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    out.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise typer.BadParameter(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+    return out
+
+
+def _with_headers(results: Iterable[dict], notes: list[dict]) -> list[dict]:
+    """Results read back from a file may lack chart and date; the notes they came from have them."""
+    by_id = {n.get("note_id"): n for n in notes}
+    out = []
+    for result in results:
+        note = by_id.get(result.get("note_id"), {})
+        out.append({**{k: note.get(k) for k in HEADER_FIELDS}, **{k: v for k, v in result.items() if v is not None}})
+    return out
+
+
+def note_results(notes: list[dict], results_path: Optional[Path]) -> list[dict]:
+    """Results from ``--results`` when given, else from scanning the notes now."""
+    if results_path is not None:
+        return _with_headers(read_jsonl(results_path), notes)
+    import cptscan
+
+    scanner = cptscan.load()
+    return _with_headers(scanner.scan(notes), notes)
+
+
+def _write(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def _charts(notes_path: Path, claims_path: Path, results_path: Optional[Path]) -> tuple[list[dict], list[dict]]:
+    notes = read_jsonl(notes_path)
+    charts = reconcile_charts(note_results(notes, results_path), read_jsonl(claims_path))
+    return notes, charts
+
+
+NOTES_ARG = typer.Argument(..., exists=True, dir_okay=False, help="notes.jsonl")
+CLAIMS_ARG = typer.Argument(..., exists=True, dir_okay=False, help="claims.jsonl")
+RESULTS_OPT = typer.Option(None, "--results", exists=True, dir_okay=False,
+                           help="results.jsonl from `cptscan scan`; skips scanning")
+
+
+def reconcile_command(
+    notes: Path = NOTES_ARG,
+    claims: Path = CLAIMS_ARG,
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="findings.jsonl (default: stdout)"),
+    results: Optional[Path] = RESULTS_OPT,
+) -> None:
+    """Compare each chart's notes with its claim lines, per date of service; one findings line per chart."""
+    _, charts = _charts(notes, claims, results)
+    _write("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in charts), output)
+    total = sum(len(c["findings"]) for c in charts)
+    typer.echo(f"{len(charts)} charts, {total} findings", err=True)
+
+
+def worklist_command(
+    notes: Path = NOTES_ARG,
+    claims: Path = CLAIMS_ARG,
+    fmt: Format = typer.Option(Format.csv, "--format", help="csv, jsonl or html"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="worklist file (default: stdout)"),
+    results: Optional[Path] = RESULTS_OPT,
+) -> None:
+    """A coder worklist: one row per finding, compliance risk first, with the action to take."""
+    note_list, charts = _charts(notes, claims, results)
+    rows = build_rows(charts)
+    if fmt is Format.csv:
+        text = render_csv(rows)
+    elif fmt is Format.jsonl:
+        text = render_jsonl(rows)
+    else:
+        text = render_html(rows, {n.get("note_id"): n for n in note_list}, advisories(charts))
+    _write(text, output)
+    typer.echo(f"{len(rows)} worklist rows", err=True)
+
+
+def outcomes_command(
+    worklist: Path = typer.Argument(..., exists=True, dir_okay=False, help="answered worklist CSV"),
+    to_gold: Optional[Path] = typer.Option(None, "--to-gold", help="write chart_gold lines from the answers"),
+) -> None:
+    """Acceptance, rejection and edit rates per code and finding type of an answered worklist."""
+    rows = outcome_module.read_csv(worklist)
+    typer.echo(json.dumps(outcome_module.rates(rows), indent=2))
+    if to_gold is not None:
+        gold = outcome_module.to_gold(rows)
+        to_gold.write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
+        typer.echo(f"{len(gold)} chart_gold lines written", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Adds ``reconcile``, ``worklist`` and ``outcomes`` to the main CLI."""
+    app.command("reconcile")(reconcile_command)
+    app.command("worklist")(worklist_command)
+    app.command("outcomes")(outcomes_command)

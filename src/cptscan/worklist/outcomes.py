@@ -1,0 +1,88 @@
+"""What coders decided on a worklist: acceptance rates per code and finding type, and gold for evaluation.
+
+An answered worklist is the cheapest chart-level gold a site will ever get: every accepted row is a
+confirmed finding, every edited row a finding with the coder's code, every rejected row a false alarm.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Iterable, Union
+
+from cptscan.worklist.rows import DECISIONS
+
+
+def read_csv(source: Union[str, Path, io.TextIOBase]) -> list[dict]:
+    """Rows of an answered worklist CSV; decisions are normalised to lower case, blanks mean unanswered."""
+    if isinstance(source, (str, Path)):
+        with open(source, newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+    else:
+        rows = list(csv.DictReader(source))
+    for row in rows:
+        row["decision"] = (row.get("decision") or "").strip().lower()
+        row["corrected_code"] = (row.get("corrected_code") or "").strip()
+    return rows
+
+
+def _rates(counts: Counter) -> dict:
+    answered = sum(counts[d] for d in DECISIONS)
+    out = {"rows": sum(counts.values()), "answered": answered}
+    for d in DECISIONS:
+        out[d] = counts[d]
+        out[f"{d}_rate"] = counts[d] / answered if answered else None
+    return out
+
+
+def rates(rows: Iterable[dict]) -> dict:
+    """Acceptance, rejection and edit counts and rates (over answered rows): overall, per type, per code,
+    and per (code, type). Decisions other than accepted/rejected/edited count as ``invalid``."""
+    groups: dict[str, dict[str, Counter]] = {"overall": defaultdict(Counter), "type": defaultdict(Counter),
+                                             "code": defaultdict(Counter), "code_type": defaultdict(Counter)}
+    invalid = 0
+    for row in rows:
+        decision = row.get("decision") or "unanswered"
+        if decision not in DECISIONS and decision != "unanswered":
+            invalid += 1
+            decision = "invalid"
+        code = row.get("code") or ""
+        for group, key in (("overall", "all"), ("type", row.get("type")), ("code", code),
+                           ("code_type", f"{code} {row.get('type')}")):
+            groups[group][key][decision] += 1
+    out = {group: {k: _rates(c) for k, c in sorted(keyed.items())} for group, keyed in groups.items()}
+    out["overall"] = out["overall"].get("all", _rates(Counter()))
+    out["invalid"] = invalid
+    return out
+
+
+def _gold_finding(row: dict) -> dict:
+    """The finding a coder confirmed; an edit replaces the code the finding proposes."""
+    ftype, fix = row["type"], row["corrected_code"] if row["decision"] == "edited" else ""
+    finding = {"type": ftype, "date_of_service": row["date_of_service"]}
+    if ftype == "wrong_variant":
+        finding.update(billed=row["billed"], expected=fix or row["expected"])
+    elif ftype == "deleted_code":
+        finding.update(code=row["code"], suggested=fix or row["suggested"] or None)
+    else:
+        finding["code"] = fix or row["code"]
+    return finding
+
+
+def to_gold(rows: Iterable[dict]) -> list[dict]:
+    """chart_gold lines from answered rows: accepted and edited rows are findings, rejected rows are not.
+
+    A chart whose rows were all rejected becomes a chart with no findings; a chart with an unanswered
+    row is left out, since its gold is not known yet.
+    """
+    charts: dict[str, list[dict]] = defaultdict(list)
+    pending: set[str] = set()
+    for row in rows:
+        charts[row["chart_id"]]
+        if row["decision"] not in DECISIONS:
+            pending.add(row["chart_id"])
+        elif row["decision"] != "rejected":
+            charts[row["chart_id"]].append(_gold_finding(row))
+    return [{"chart_id": c, "findings": f} for c, f in sorted(charts.items()) if c not in pending]
