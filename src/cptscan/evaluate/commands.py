@@ -1,0 +1,108 @@
+"""The ``evaluate`` and ``evaluate-negation`` commands, added to the main CLI by ``register(app)``.
+
+The scanner (``cptscan.load``) and the reconciler (``cptscan.reconcile.reconcile``) are imported
+inside the commands, not at module import: the evaluation code must load (and its tests run) on a
+results file alone, without spaCy models or the rest of the pipeline.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+import typer
+from rich.console import Console
+
+from cptscan.evaluate.metrics import evaluate, read_jsonl
+from cptscan.evaluate.report import render, render_negation, to_json
+
+_err = Console(stderr=True)
+
+
+def _as_dict(obj: Any) -> dict[str, Any]:
+    """Result lines are dicts by contract; accept a record with ``as_dict()`` too."""
+    return obj.as_dict() if hasattr(obj, "as_dict") else dict(obj)
+
+
+def _load_scanner() -> Any:
+    try:
+        import cptscan
+
+        return cptscan.load()
+    except (ImportError, AttributeError) as exc:
+        _err.print(f"[red]cannot load the scanner ({exc}); pass --predictions RESULTS.jsonl[/red]")
+        raise typer.Exit(2) from exc
+
+
+def _scan(notes_path: Path) -> list[dict[str, Any]]:
+    scanner = _load_scanner()
+    return [_as_dict(r) for r in scanner.scan(read_jsonl(notes_path))]
+
+
+def _reconcile(results: list[dict[str, Any]], claims: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    try:
+        from cptscan.reconcile import reconcile
+    except ImportError as exc:
+        _err.print(f"[red]cannot import cptscan.reconcile ({exc}); pass --findings FINDINGS.jsonl[/red]")
+        raise typer.Exit(2) from exc
+    return [_as_dict(line) for line in reconcile(results, list(claims))]
+
+
+def evaluate_command(
+    notes: Path = typer.Argument(..., exists=True, dir_okay=False, help="notes.jsonl to scan"),
+    gold: Path = typer.Argument(..., exists=True, dir_okay=False, help="gold.jsonl"),
+    claims: Optional[Path] = typer.Option(None, "--claims", exists=True, dir_okay=False, help="claims.jsonl: reconcile and score chart findings"),
+    chart_gold: Optional[Path] = typer.Option(None, "--chart-gold", exists=True, dir_okay=False, help="chart_gold.jsonl"),
+    json_out: bool = typer.Option(False, "--json", help="print the report as JSON instead of tables"),
+    plots: Optional[Path] = typer.Option(None, "--plots", file_okay=False, help="write PNG plots into this folder"),
+    predictions: Optional[Path] = typer.Option(None, "--predictions", exists=True, dir_okay=False, help="score this results.jsonl instead of scanning NOTES"),
+    findings: Optional[Path] = typer.Option(None, "--findings", exists=True, dir_okay=False, help="score this findings.jsonl instead of reconciling"),
+    reps: int = typer.Option(1000, "--reps", min=0, help="bootstrap replicates"),
+    seed: int = typer.Option(0, "--seed", help="bootstrap seed"),
+    show_errors: bool = typer.Option(True, "--errors/--no-errors", help="list every FP and FN in the tables"),
+) -> None:
+    """Score the scanner against gold: note-level codes, spans, chart findings, bootstrap CIs."""
+    gold_lines = read_jsonl(gold)
+    results = read_jsonl(predictions) if predictions else _scan(notes)
+    finding_lines = None
+    claim_lines = read_jsonl(claims) if claims else None
+    if findings:
+        finding_lines = read_jsonl(findings)
+    elif claim_lines is not None:
+        finding_lines = _reconcile(results, claim_lines)
+    chart_gold_lines = read_jsonl(chart_gold) if chart_gold else None
+    if chart_gold_lines is not None and finding_lines is None:
+        _err.print("[yellow]--chart-gold without --claims or --findings: chart level not scored[/yellow]")
+    report = evaluate(gold_lines, results, chart_gold=chart_gold_lines, findings=finding_lines,
+                      claims=claim_lines, reps=reps, seed=seed)
+    if plots:
+        from cptscan.evaluate.plots import write_plots  # matplotlib only when asked for
+
+        for path in write_plots(report, plots):
+            _err.print(f"wrote {path}")
+    if json_out:
+        sys.stdout.write(to_json(report) + "\n")
+    else:
+        render(report, errors=show_errors)
+
+
+def evaluate_negation_command(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="NegEx kit file (rsAnnotations-1-120-random.txt or Annotations-1-120.txt)"),
+    json_out: bool = typer.Option(False, "--json", help="print the scores as JSON instead of a table"),
+) -> None:
+    """Score the scanner's assertions on the public NegEx test kit, next to the published figures."""
+    from cptscan.evaluate.negex import read_negex, score_negation
+
+    scanner = _load_scanner()
+    scores = score_negation(read_negex(path), scanner.assertion_of)
+    if json_out:
+        sys.stdout.write(to_json(scores) + "\n")
+    else:
+        render_negation(scores)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``evaluate`` and ``evaluate-negation`` to the main CLI ``app``."""
+    app.command("evaluate")(evaluate_command)
+    app.command("evaluate-negation")(evaluate_negation_command)
