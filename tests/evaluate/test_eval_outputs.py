@@ -98,3 +98,12 @@ def test_evaluate_negation_command(monkeypatch, tmp_path):
     assert (neg["tp"], neg["tn"], neg["fp"], neg["fn"]) == (1, 1, 0, 0)
     table = CliRunner().invoke(_app(), ["evaluate-negation", str(kit)])
     assert table.exit_code == 0 and "GeneralNegEx" in table.stdout
+
+
+def test_predictions_get_note_headers(tmp_path):
+    from cptscan.evaluate.commands import _with_headers
+    notes = tmp_path / "n.jsonl"
+    notes.write_text(json.dumps({"note_id": "A", "chart_id": "C", "date_of_service": "2026-01-02", "text": "-"}) + "\n")
+    (line,) = _with_headers([{"note_id": "A", "chart_id": None, "codes": []}], notes)
+    assert (line["chart_id"], line["date_of_service"], line["codes"]) == ("C", "2026-01-02", [])
+    assert "text" not in line

@@ -49,6 +49,25 @@ def _reconcile(results: list[dict[str, Any]], claims: Iterable[dict[str, Any]]) 
     return [_as_dict(line) for line in reconcile(results, list(claims))]
 
 
+_HEADER = ("chart_id", "date_of_service", "note_type")
+
+
+def _with_headers(results: list[dict[str, Any]], notes_path: Path) -> list[dict[str, Any]]:
+    """Fill a result's missing chart_id/date_of_service/note_type from its note (reconcile needs them).
+
+    A results file written by another tool may carry only ``note_id``; the notes file is the truth.
+    """
+    headers = {n.get("note_id"): {k: n.get(k) for k in _HEADER} for n in read_jsonl(notes_path)}
+    out = []
+    for result in results:
+        merged = dict(result)
+        for key, value in headers.get(result.get("note_id"), {}).items():
+            if merged.get(key) is None and value is not None:
+                merged[key] = value
+        out.append(merged)
+    return out
+
+
 def evaluate_command(
     notes: Path = typer.Argument(..., exists=True, dir_okay=False, help="notes.jsonl to scan"),
     gold: Path = typer.Argument(..., exists=True, dir_okay=False, help="gold.jsonl"),
@@ -64,7 +83,7 @@ def evaluate_command(
 ) -> None:
     """Score the scanner against gold: note-level codes, spans, chart findings, bootstrap CIs."""
     gold_lines = read_jsonl(gold)
-    results = read_jsonl(predictions) if predictions else _scan(notes)
+    results = _with_headers(read_jsonl(predictions), notes) if predictions else _scan(notes)
     finding_lines = None
     claim_lines = read_jsonl(claims) if claims else None
     if findings:
