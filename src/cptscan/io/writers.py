@@ -1,0 +1,217 @@
+"""Result writers: JSONL (the corpus format), flattened CSV for spreadsheets, and Parquet for analytics.
+
+Each writer takes result dicts one at a time (``write``) so a scan streams from reader to writer in
+bounded memory, and is a context manager so the file is finished on exit. JSONL is the lossless format;
+CSV and Parquet keep what coders and analysts query.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+Result = dict[str, Any]
+
+OUTPUT_FORMATS = ("jsonl", "csv", "parquet")
+_BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
+              ".parquet": "parquet", ".pq": "parquet"}
+
+CSV_COLUMNS = ("note_id", "chart_id", "date_of_service", "note_type", "code", "status", "missing",
+               "coverage_documented", "confidence", "evidence", "concepts", "error_code", "error_message")
+
+
+class _Writer:
+    """Context-manager plumbing shared by the writers; ``count`` is the number of results written."""
+
+    count = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def write_all(self, results: Iterable[Result]) -> int:
+        for result in results:
+            self.write(result)
+        return self.count
+
+    def write(self, result: Result) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def close(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class JsonlWriter(_Writer):
+    """One result per line, each line handed to the OS in a single write.
+
+    The file is unbuffered and every line is written with one ``os.write`` loop before the next result is
+    taken, so a crash or kill leaves only whole lines behind: a resumed run can trust every line it finds.
+    """
+
+    def __init__(self, path: str | Path):
+        self._own = str(path) != "-"
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644) if self._own else None
+        self.count = 0
+
+    def write(self, result: Result) -> None:
+        data = (json.dumps(result, ensure_ascii=False) + "\n").encode("utf-8")
+        if self._fd is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._fd, view):]
+        self.count += 1
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def csv_rows(result: Result) -> list[dict[str, Any]]:
+    """A result flattened to one row per candidate code; a note without codes (or an error) is one row.
+
+    Lists are joined with ``;`` and evidence is shown as ``LABEL: text`` so the sheet reads on its own.
+    """
+    error = result.get("error") or {}
+    base = {
+        "note_id": result.get("note_id"),
+        "chart_id": result.get("chart_id"),
+        "date_of_service": result.get("date_of_service"),
+        "note_type": result.get("note_type"),
+        "concepts": ";".join(result.get("concepts") or []),
+        "error_code": error.get("code"),
+        "error_message": error.get("message"),
+    }
+    codes = result.get("codes") or []
+    if not codes:
+        return [base]
+    rows = []
+    for code in codes:
+        evidence = " | ".join(f"{e.get('label')}: {e.get('text')}" for e in code.get("evidence") or [])
+        rows.append({**base, "code": code.get("code"), "status": code.get("status"),
+                     "missing": ";".join(code.get("missing") or []),
+                     "coverage_documented": code.get("coverage_documented"),
+                     "confidence": code.get("confidence"), "evidence": evidence})
+    return rows
+
+
+class CsvWriter(_Writer):
+    """Flattened rows (see ``csv_rows``), flushed after each result so a reader can tail the file."""
+
+    def __init__(self, path: str | Path):
+        self._fh = sys.stdout if str(path) == "-" else open(path, "w", encoding="utf-8", newline="")
+        self._csv = csv.DictWriter(self._fh, fieldnames=CSV_COLUMNS)
+        self._csv.writeheader()
+        self.count = 0
+
+    def write(self, result: Result) -> None:
+        self._csv.writerows(csv_rows(result))
+        self._fh.flush()
+        self.count += 1
+
+    def close(self) -> None:
+        if self._fh is not sys.stdout and not self._fh.closed:
+            self._fh.close()
+
+
+def parquet_schema():
+    """The Parquet schema: header columns, codes and evidence as nested structs, versions as JSON text.
+
+    ``versions`` is JSON text because its keys (model names) vary between builds; everything a query
+    filters on is typed.
+    """
+    import pyarrow as pa
+
+    modifier = pa.struct([("category", pa.string()), ("cue", pa.string())])
+    evidence = pa.struct([
+        ("start", pa.int64()), ("end", pa.int64()), ("label", pa.string()), ("text", pa.string()),
+        ("assertion", pa.string()), ("section", pa.string()), ("rule", pa.string()),
+        ("modifiers", pa.list_(modifier)), ("source", pa.string()), ("score", pa.float64()),
+    ])
+    elements = pa.struct([("input", pa.bool_()), ("process", pa.bool_()), ("interpretation", pa.bool_())])
+    code = pa.struct([
+        ("code", pa.string()), ("status", pa.string()), ("missing", pa.list_(pa.string())),
+        ("coverage_documented", pa.bool_()), ("confidence", pa.float64()), ("elements", elements),
+        ("evidence", pa.list_(evidence)),
+    ])
+    return pa.schema([
+        ("note_id", pa.string()), ("chart_id", pa.string()), ("date_of_service", pa.string()),
+        ("note_type", pa.string()), ("codes", pa.list_(code)), ("concepts", pa.list_(pa.string())),
+        ("mentions", pa.list_(evidence)),
+        ("error", pa.struct([("code", pa.string()), ("message", pa.string())])),
+        ("versions", pa.string()),
+    ])
+
+
+class ParquetWriter(_Writer):
+    """Results buffered ``batch_size`` at a time and written as row groups, so memory stays bounded."""
+
+    def __init__(self, path: str | Path, batch_size: int = 1000):
+        import pyarrow.parquet as pq
+
+        if str(path) == "-":
+            raise ValueError("Parquet cannot be written to stdout; give a file name")
+        self._schema = parquet_schema()
+        self._pq = pq.ParquetWriter(str(path), self._schema)
+        self._batch: list[Result] = []
+        self._size = batch_size
+        self.count = 0
+
+    def write(self, result: Result) -> None:
+        row = dict(result)
+        row["versions"] = json.dumps(result.get("versions"), sort_keys=True)
+        self._batch.append(row)
+        self.count += 1
+        if len(self._batch) >= self._size:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self._batch:
+            self._pq.write_table(pa.Table.from_pylist(self._batch, schema=self._schema))
+            self._batch = []
+
+    def close(self) -> None:
+        if self._pq is not None:
+            self._flush()
+            self._pq.close()
+            self._pq = None
+
+
+def output_format(path: str | Path) -> str:
+    """The writer format for a path: ``-`` is JSONL, else the extension decides."""
+    if str(path) == "-":
+        return "jsonl"
+    fmt = _BY_SUFFIX.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise ValueError(f"cannot tell the output format of {Path(path).name!r}; "
+                         f"pass one of: {', '.join(OUTPUT_FORMATS)}")
+    return fmt
+
+
+def open_writer(path: str | Path, fmt: Optional[str] = None) -> _Writer:
+    """A writer for ``path`` (``-`` = stdout) in ``fmt`` or the format its extension implies."""
+    fmt = (fmt or output_format(path)).lower()
+    if fmt == "jsonl":
+        return JsonlWriter(path)
+    if fmt == "csv":
+        return CsvWriter(path)
+    if fmt == "parquet":
+        return ParquetWriter(path)
+    raise ValueError(f"unknown output format {fmt!r}; known: {', '.join(OUTPUT_FORMATS)}")
+
+
+def write_results(results: Iterable[Result], path: str | Path, fmt: Optional[str] = None) -> int:
+    """Write every result to ``path`` and return how many were written."""
+    with open_writer(path, fmt) as writer:
+        return writer.write_all(results)
