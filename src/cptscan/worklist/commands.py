@@ -13,6 +13,7 @@ from typing import Iterable, Optional
 
 import typer
 
+from cptscan.io.readers import read_jsonl, read_records
 from cptscan.reconcile import reconcile as reconcile_charts
 from cptscan.worklist import outcomes as outcome_module
 from cptscan.worklist.render import render_csv, render_html, render_jsonl
@@ -27,17 +28,18 @@ class Format(str, Enum):
     html = "html"
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    """Lines of a JSONL file; a bad line stops the command with its line number (not its content)."""
-    out = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if line.strip():
-                try:
-                    out.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise typer.BadParameter(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
-    return out
+def read_lines(path: Path) -> list[dict]:
+    """Claims or results lines; a bad line stops the command, named by its line (never its content)."""
+    lines = list(read_jsonl(path))
+    bad = [line["_error"]["message"] for line in lines if "_error" in line]
+    if bad:
+        raise typer.BadParameter("; ".join(bad[:3]))
+    return lines
+
+
+def read_notes(path: Path) -> list[dict]:
+    """Notes in any input format the scanner reads (JSONL, CSV, Parquet, FHIR, a folder of .txt)."""
+    return list(read_records(path))
 
 
 def _with_headers(results: Iterable[dict], notes: list[dict]) -> list[dict]:
@@ -53,7 +55,7 @@ def _with_headers(results: Iterable[dict], notes: list[dict]) -> list[dict]:
 def note_results(notes: list[dict], results_path: Optional[Path]) -> list[dict]:
     """Results from ``--results`` when given, else from scanning the notes now."""
     if results_path is not None:
-        return _with_headers(read_jsonl(results_path), notes)
+        return _with_headers(read_lines(results_path), notes)
     import cptscan
 
     scanner = cptscan.load()
@@ -68,12 +70,12 @@ def _write(text: str, output: Optional[Path]) -> None:
 
 
 def _charts(notes_path: Path, claims_path: Path, results_path: Optional[Path]) -> tuple[list[dict], list[dict]]:
-    notes = read_jsonl(notes_path)
-    charts = reconcile_charts(note_results(notes, results_path), read_jsonl(claims_path))
+    notes = read_notes(notes_path)
+    charts = reconcile_charts(note_results(notes, results_path), read_lines(claims_path))
     return notes, charts
 
 
-NOTES_ARG = typer.Argument(..., exists=True, dir_okay=False, help="notes.jsonl")
+NOTES_ARG = typer.Argument(..., exists=True, help="notes (notes.jsonl, or any format `cptscan scan` reads)")
 CLAIMS_ARG = typer.Argument(..., exists=True, dir_okay=False, help="claims.jsonl")
 RESULTS_OPT = typer.Option(None, "--results", exists=True, dir_okay=False,
                            help="results.jsonl from `cptscan scan`; skips scanning")
