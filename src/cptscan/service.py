@@ -1,0 +1,246 @@
+"""HTTP service: the scanner behind a small FastAPI app, for EHR integrations and coding worklists.
+
+Notes are protected health information, so the service is careful by default:
+- it binds 127.0.0.1; any other address needs a bearer token (``serve`` refuses to start without one);
+- the token and the body-size limit are checked in an ASGI guard *before* the body is read, so an
+  unauthenticated or oversized request costs no parsing and no memory;
+- its own log lines carry request ids and counts only, never note text (uvicorn's access log has the
+  request line and status, not bodies).
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+import logging
+import os
+import threading
+import time
+from contextlib import asynccontextmanager
+from typing import Any, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+import cptscan
+
+log = logging.getLogger("cptscan.service")
+
+DEFAULT_MAX_BODY = 10 * 1024 * 1024
+TOKEN_ENV = "CPTSCAN_TOKEN"
+OPEN_PATHS = ("/health", "/docs", "/docs/oauth2-redirect", "/openapi.json", "/redoc")
+
+
+class NoteIn(BaseModel):
+    """One note in the corpus format; extra fields are accepted and ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+    note_id: str
+    text: str
+    chart_id: Optional[str] = None
+    date_of_service: Optional[str] = Field(None, description="YYYY-MM-DD")
+    note_type: Optional[str] = None
+
+
+class NoteBatch(BaseModel):
+    notes: list[NoteIn]
+
+
+class ClaimLine(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    code: str
+    date_of_service: Optional[str] = None
+
+
+class Claim(BaseModel):
+    chart_id: str
+    lines: list[ClaimLine] = []
+
+
+class ReconcileRequest(BaseModel):
+    notes: list[NoteIn]
+    claims: list[Claim] = []
+
+
+try:
+    from starlette.exceptions import HTTPException as _StarletteHTTPException
+except ImportError:  # the service extra is not installed; create_app will say so
+    _StarletteHTTPException = Exception  # type: ignore[misc,assignment]
+
+
+class _BodyTooLarge(_StarletteHTTPException):
+    """Raised from the counted body stream. An HTTPException, so FastAPI answers it as a 413 instead of
+    turning it into a generic 400 'error parsing the body'."""
+
+    def __init__(self, detail: str):
+        super().__init__(status_code=413, detail=detail)
+
+
+def _json_response(status: int, detail: str, extra_headers: tuple = ()) -> tuple[dict, dict]:
+    body = json.dumps({"detail": detail}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+               *extra_headers]
+    return ({"type": "http.response.start", "status": status, "headers": headers},
+            {"type": "http.response.body", "body": body})
+
+
+class Guard:
+    """ASGI middleware: bearer-token check, then a body-size limit on both Content-Length and the stream.
+
+    Content-Length is checked up front; a chunked body (or a lying header) is counted as it streams and
+    the request is cut off with 413 as soon as it passes the limit.
+    """
+
+    def __init__(self, app, token: Optional[str], max_body_bytes: int):
+        self.app = app
+        self.token = token
+        self.max_body = max_body_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        if self.token and scope.get("path") not in OPEN_PATHS and not self._authorized(headers):
+            return await self._reply(send, 401, "missing or wrong bearer token",
+                                     ((b"www-authenticate", b"Bearer"),))
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+            return await self._reply(send, 413, self._too_large())
+        seen = 0
+        started = False
+
+        async def counted_receive():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise _BodyTooLarge(self._too_large())
+            return message
+
+        async def tracked_send(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, tracked_send)
+        except _BodyTooLarge:
+            if not started:
+                await self._reply(send, 413, self._too_large())
+
+    def _authorized(self, headers: dict) -> bool:
+        given = headers.get(b"authorization", b"")
+        expected = b"Bearer " + self.token.encode()
+        return hmac.compare_digest(given, expected)
+
+    def _too_large(self) -> str:
+        return f"request body is larger than the limit of {self.max_body} bytes; send fewer notes per request"
+
+    @staticmethod
+    async def _reply(send, status: int, detail: str, extra_headers: tuple = ()) -> None:
+        start, body = _json_response(status, detail, extra_headers)
+        await send(start)
+        await send(body)
+
+
+def _scanner_versions(scanner: Any) -> dict[str, Any]:
+    versions = getattr(scanner, "versions", None)
+    if callable(versions):
+        versions = versions()
+    return dict(versions or {"cptscan": cptscan.__version__})
+
+
+def create_app(scanner: Any = None, token: Optional[str] = None, max_body_bytes: int = DEFAULT_MAX_BODY):
+    """The FastAPI app. Without a ``scanner`` it loads the real one at startup, before taking requests.
+
+    The scanner is shared by all requests and called under a lock: the spaCy pipeline is not documented
+    as thread-safe, and FastAPI runs these sync endpoints in a thread pool.
+    """
+    from fastapi import FastAPI, HTTPException
+
+    state: dict[str, Any] = {"scanner": scanner}
+    lock = threading.Lock()
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        if state["scanner"] is None:
+            state["scanner"] = cptscan.load()
+        yield
+
+    app = FastAPI(title="cptscan", version=cptscan.__version__, lifespan=lifespan,
+                  description="Finds the documentation of AI-augmented CPT 2026 services in clinical notes.")
+
+    def run_scan(records: list[dict], what: str) -> list[dict]:
+        started = time.perf_counter()
+        try:
+            with lock:
+                results = list(state["scanner"].scan(records))
+        except Exception as exc:  # the message could quote a note: log only its type
+            log.error("%s failed on %d notes: %s", what, len(records), type(exc).__name__)
+            raise HTTPException(status_code=500, detail=f"{what} failed ({type(exc).__name__})") from None
+        errors = sum(1 for r in results if r.get("error"))
+        log.info("%s: %d notes, %d errors, %.0f ms", what, len(records), errors,
+                 1000 * (time.perf_counter() - started))
+        return results
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        """Liveness and what would make a result: open without a token so probes need no secret."""
+        return {"status": "ok" if state["scanner"] is not None else "loading",
+                "versions": _scanner_versions(state["scanner"]) if state["scanner"] is not None
+                else {"cptscan": cptscan.__version__}}
+
+    @app.post("/v1/scan")
+    def scan(body: Union[NoteBatch, NoteIn]) -> dict[str, Any]:
+        """Scan one note (returns its result line) or ``{"notes": [...]}`` (returns ``{"results": [...]}``)."""
+        if isinstance(body, NoteBatch):
+            return {"results": run_scan([n.model_dump() for n in body.notes], "scan")}
+        return run_scan([body.model_dump()], "scan")[0]
+
+    @app.post("/v1/reconcile")
+    def reconcile_charts(body: ReconcileRequest) -> dict[str, Any]:
+        """Scan the notes, then compare them with the claims: ``{"results": [...], "findings": [...]}``."""
+        from cptscan.reconcile import reconcile
+
+        results = run_scan([n.model_dump() for n in body.notes], "reconcile")
+        claims = [c.model_dump() for c in body.claims]
+        findings = reconcile(results, claims)
+        log.info("reconcile: %d charts with findings", len(findings))
+        return {"results": results, "findings": findings}
+
+    app.add_middleware(Guard, token=token, max_body_bytes=max_body_bytes)
+    return app
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this machine can reach (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_token(host: str, token: Optional[str]) -> Optional[str]:
+    """The token to enforce; refuses (ValueError) a non-loopback bind without one."""
+    token = token or os.environ.get(TOKEN_ENV) or None
+    if not is_loopback(host) and not token:
+        raise ValueError(f"refusing to listen on {host} without a token: set {TOKEN_ENV} "
+                         "(clients then send 'Authorization: Bearer <token>')")
+    return token
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, token: Optional[str] = None,
+          max_body_bytes: int = DEFAULT_MAX_BODY, scanner: Any = None) -> None:
+    """Run the service under uvicorn until stopped. Loopback by default; see ``resolve_token``."""
+    import uvicorn
+
+    token = resolve_token(host, token)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log.info("serving on %s:%d (token %s, body limit %d bytes)", host, port,
+             "required" if token else "off", max_body_bytes)
+    app = create_app(scanner=scanner, token=token, max_body_bytes=max_body_bytes)
+    uvicorn.run(app, host=host, port=port, access_log=True, log_level="info")

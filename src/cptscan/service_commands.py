@@ -1,0 +1,25 @@
+"""The ``serve`` CLI command, registered on the main typer app by ``cli.py``."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``cptscan serve`` to ``app``. The token comes only from ``CPTSCAN_TOKEN``: a secret on the
+    command line would show in ``ps`` and shell history."""
+
+    @app.command()
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="Address to bind; anything but loopback needs CPTSCAN_TOKEN."),
+        port: int = typer.Option(8000, help="TCP port."),
+        max_body_mb: float = typer.Option(10.0, help="Largest request body accepted, in MiB (413 above it)."),
+    ) -> None:
+        """Run the HTTP service (POST /v1/scan, POST /v1/reconcile, GET /health, docs at /docs)."""
+        from cptscan.service import serve as run
+
+        try:
+            run(host=host, port=port, max_body_bytes=int(max_body_mb * 1024 * 1024))
+        except ValueError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
