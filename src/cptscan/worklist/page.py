@@ -23,6 +23,7 @@ PAGE = r"""<!DOCTYPE html>
   table { border-collapse: collapse; width: 100%; }
   th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #eee; vertical-align: top; }
   th { position: sticky; top: 0; background: #f4f6f8; }
+  td:nth-child(4), td:nth-child(5) { white-space: nowrap; }
   tbody tr { cursor: pointer; }
   tbody tr:hover { background: #f0f7ff; }
   tbody tr.selected { background: #dbeafe; }
