@@ -107,3 +107,30 @@ def test_predictions_get_note_headers(tmp_path):
     (line,) = _with_headers([{"note_id": "A", "chart_id": None, "codes": []}], notes)
     assert (line["chart_id"], line["date_of_service"], line["codes"]) == ("C", "2026-01-02", [])
     assert "text" not in line
+
+
+DEV = __import__("pathlib").Path(__file__).resolve().parents[3] / "shared" / "corpus-dev"
+
+
+def test_gold_as_predictions_scores_perfectly_on_dev_set(tmp_path):
+    """End to end on the dev set: gold lines (headers from notes) through the real reconcile score 1.0."""
+    import pytest
+
+    if not DEV.exists():
+        pytest.skip("dev set not present")
+    pytest.importorskip("cptscan.reconcile")
+    preds = tmp_path / "preds.jsonl"
+    with open(DEV / "gold.jsonl", encoding="utf-8") as src, open(preds, "w", encoding="utf-8") as dst:
+        for raw in src:
+            line = json.loads(raw)
+            line["mentions"] = line.pop("spans", [])
+            dst.write(json.dumps(line) + "\n")
+    result = CliRunner().invoke(_app(), [
+        "evaluate", str(DEV / "notes.jsonl"), str(DEV / "gold.jsonl"), "--predictions", str(preds),
+        "--claims", str(DEV / "claims.jsonl"), "--chart-gold", str(DEV / "chart_gold.jsonl"), "--json", "--reps", "50",
+    ])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout[result.stdout.index("{"):])
+    assert doc["code"]["f1"] == 1.0 and doc["billable"]["f1"] == 1.0
+    assert doc["spans"]["exact"]["f1"] == 1.0 and doc["spans"]["assertion"]["accuracy"] == 1.0
+    assert doc["chart"]["findings"]["f1"] == 1.0
