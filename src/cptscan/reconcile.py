@@ -154,6 +154,12 @@ def _date_notes(doc: Optional[DateDoc]) -> list[dict]:
     return [{"note_id": nid, "spans": []} for nid in (doc.note_ids if doc else [])]
 
 
+def _service_evidence(catalog: Catalog, code: str, doc: Optional[DateDoc]) -> list[dict]:
+    """The spans documenting ``code``'s service on the date, else the date's notes."""
+    fd = doc.families.get(family_of(catalog, code)) if doc else None
+    return _evidence(fd.evidence) if fd else _date_notes(doc)
+
+
 def _finding(ftype: str, date: str, reason: str, evidence: list[dict], **keys: Any) -> dict:
     return {"type": ftype, **keys, "date_of_service": date, "evidence": evidence, "reason": reason}
 
@@ -190,21 +196,17 @@ def _line_findings(catalog: Catalog, date: str, billed: list[str], doc: Optional
             findings.append(_finding(
                 "not_yet_effective", date,
                 f"{code} billed on {date}, before it took effect on {entry.effective_from.isoformat()}",
-                _evidence(families[family_of(catalog, code)].evidence) if family_of(catalog, code) in families
-                else _date_notes(doc),
-                code=code,
+                _service_evidence(catalog, code, doc), code=code,
             ))
             covered.add(family_of(catalog, code))
             continue
         if state == "deleted":
             suggested = entry.replaced_by
-            target = families.get(family_of(catalog, suggested)) if suggested else None
             findings.append(_finding(
                 "deleted_code", date,
                 f"{code} was deleted after {entry.effective_to.isoformat()}"
                 + (f"; {suggested} replaces it" if suggested else ""),
-                _evidence(target.evidence) if target else _date_notes(doc),
-                code=code, suggested=suggested,
+                _service_evidence(catalog, suggested or code, doc), code=code, suggested=suggested,
             ))
             continue
         # an effective predecessor (0623T in 2025) stands for its replacement's documentation
