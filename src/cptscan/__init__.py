@@ -1,1 +1,21 @@
+"""cptscan: finds the documentation of AI-augmented CPT 2026 services in clinical notes.
+
+    import cptscan
+    scanner = cptscan.load()
+    for result in scanner.scan(notes):   # notes: dicts in the corpus format
+        ...
+
+Results are suggestions for a certified coder, not coding advice.
+"""
+
 __version__ = "0.1.0"
+
+
+def load(**kwargs):
+    """Loads the scanner once (pipeline, rules, catalog, verified models); see ``cptscan.scanner.load``."""
+    from .scanner import load as _load
+
+    return _load(**kwargs)
+
+
+__all__ = ["load", "__version__"]

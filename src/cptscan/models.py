@@ -1,0 +1,76 @@
+"""Trained models in ``models/``: found through the manifest, checked before they are unpickled.
+
+A joblib file is a pickle: loading a swapped file would run its code. So a model is loaded only when its
+sha256 equals the manifest's and the running scikit-learn is the one that wrote it; anything else is
+refused with a message that says what to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+MANIFEST = "manifest.json"
+
+
+class ModelIntegrityError(RuntimeError):
+    """A model file does not match its manifest (hash or scikit-learn version)."""
+
+
+def models_dir() -> Path:
+    """``$CPTSCAN_MODELS`` or the repository's ``models/`` folder."""
+    env = os.environ.get("CPTSCAN_MODELS")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "models"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_manifest(directory: Optional[Path] = None) -> dict[str, Any]:
+    path = (directory or models_dir()) / MANIFEST
+    if not path.exists():
+        return {"models": {}}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_verified(path: str | Path, sha256: str, sklearn_version: str) -> Any:
+    """Unpickles ``path`` only after its hash and the scikit-learn version match what the manifest says."""
+    import joblib
+    import sklearn
+
+    path = Path(path)
+    if not path.exists():
+        raise ModelIntegrityError(f"model file {path} is missing; run `cptscan train` to rebuild models/")
+    actual = file_sha256(path)
+    if actual != sha256:
+        raise ModelIntegrityError(
+            f"refusing to load {path.name}: its sha256 {actual[:16]}… does not match the manifest "
+            f"({sha256[:16]}…). The file was changed after training; run `cptscan train` to rebuild it.")
+    if sklearn.__version__ != sklearn_version:
+        raise ModelIntegrityError(
+            f"refusing to load {path.name}: it was written by scikit-learn {sklearn_version}, this is "
+            f"{sklearn.__version__}. Install the pinned version or run `cptscan train`.")
+    return joblib.load(path)
+
+
+def load_model_components(directory: Optional[Path] = None) -> tuple[tuple[tuple[str, dict], ...], dict[str, str]]:
+    """The pipeline components the manifest declares, with their config, and each model's hash."""
+    directory = directory or models_dir()
+    manifest = read_manifest(directory)
+    pipes, hashes = [], {}
+    for name, entry in manifest.get("models", {}).items():
+        pipes.append((entry["component"], {
+            "model_path": str(directory / entry["file"]),
+            "sha256": entry["sha256"],
+            "sklearn_version": entry["sklearn_version"],
+        }))
+        hashes[name] = entry["sha256"][:16]
+    return tuple(pipes), hashes

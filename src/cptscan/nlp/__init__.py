@@ -1,0 +1,1 @@
+"""The NLP stage: gate -> spaCy/medspaCy pipeline -> mentions."""

@@ -1,0 +1,164 @@
+"""spaCy components of the cptscan pipeline, each registered with ``@Language.factory``.
+
+The order is: sentences -> targets -> sections -> context -> assertion. The medspaCy components (TargetMatcher,
+Sectionizer, ConText) are used as they are, configured from the package's JSON rule files; the small components
+here do what medspaCy leaves open: fast line-aware sentence splitting (PyRuSH is slow and merges bulleted lists)
+and one final assertion per mention that combines ConText, the section and the date of service.
+Every factory takes only JSON-able settings, so the pipeline is built from spaCy config and pickles for
+``nlp.pipe(n_process=...)``.
+"""
+
+
+import re
+from typing import Any, Optional
+
+from medspacy.context import ConText, ConTextRule
+from medspacy.section_detection import Sectionizer, SectionRule
+from medspacy.target_matcher import TargetMatcher, TargetRule
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..rules import load_rules
+from .dates import anchor_dates
+
+MENTIONS = "cptscan_mentions"
+
+for _name, _default in (("cptscan_assertion", "affirmed"), ("cptscan_cues", ()), ("cptscan_section", None),
+                        ("cptscan_rule", None), ("cptscan_score", None)):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=_default)
+for _name in ("cptscan_dos", "cptscan_note_type"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*$")
+
+
+class LineSentencizer:
+    """Sentences end at line breaks and at sentence-final punctuation before a capital or digit.
+
+    Clinical notes are written in lines (headers, bullets, "Impression:" blocks), so a line break is the
+    strongest boundary; medspaCy's PyRuSH merges bulleted lists and runs twenty times slower.
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        for i, token in enumerate(doc):
+            if i == 0:
+                token.is_sent_start = True
+                continue
+            prev = doc[i - 1]
+            starts = "\n" in prev.text or "\n" in prev.whitespace_
+            if not starts and SENTENCE_END.search(prev.text) and prev.whitespace_:
+                starts = token.text[:1].isupper() or token.text[:1].isdigit()
+            token.is_sent_start = bool(starts)
+        return doc
+
+
+@Language.factory("cptscan_sentences")
+def make_sentences(nlp: Language, name: str) -> LineSentencizer:
+    return LineSentencizer()
+
+
+@Language.factory("cptscan_targets", default_config={"span_group": MENTIONS})
+def make_targets(nlp: Language, name: str, span_group: str) -> TargetMatcher:
+    """medspaCy's TargetMatcher with the packaged target rules; results go to a span group (they overlap)."""
+    matcher = TargetMatcher(nlp, name=name, result_type="group", span_group_name=span_group)
+    matcher.add([TargetRule.from_dict(rule) for rule in load_rules().target["target_rules"]])
+    return matcher
+
+
+def section_rules() -> list[SectionRule]:
+    """One rule per title, written as a line-initial header followed by a colon."""
+    rules = []
+    for category, spec in load_rules().sections["sections"].items():
+        for title in spec["titles"]:
+            pattern = [{"LOWER": word} for word in title.split()] + [{"TEXT": {"IN": [":", "-"]}}]
+            rules.append(SectionRule(literal=f"{title}:", category=category, pattern=pattern))
+    return rules
+
+
+@Language.factory("cptscan_sections", default_config={"span_group": MENTIONS})
+def make_sections(nlp: Language, name: str, span_group: str) -> Sectionizer:
+    """medspaCy's Sectionizer with clinical and radiology headers; section effects are applied later."""
+    sectionizer = Sectionizer(
+        nlp, name=name, rules=None, require_start_line=True, input_span_type="group",
+        span_group_name=span_group, span_attrs=None,
+    )
+    sectionizer.add(section_rules())
+    return sectionizer
+
+
+@Language.factory("cptscan_context", default_config={"span_group": MENTIONS, "use_default_rules": True})
+def make_context(nlp: Language, name: str, span_group: str, use_default_rules: bool) -> ConText:
+    """medspaCy's ConText: its default NegEx-style rules plus the service-level modifiers in context_rules.json."""
+    context = ConText(
+        nlp, name=name, rules="default" if use_default_rules else None, input_span_type="group",
+        span_group_name=span_group, span_attrs=None,
+    )
+    context.add([ConTextRule.from_dict(rule) for rule in load_rules().context["context_rules"]])
+    return context
+
+
+class AssertionResolver:
+    """Gives each mention one assertion and the cues behind it.
+
+    Order of evidence: ConText modifiers (by the precedence in context_rules.json), then the section's effect
+    (COMPARISON is historical; a PLAN item is hypothetical unless a cue says it was done), then dates written
+    next to the mention compared with the note's date of service. Labels that need a current-encounter cue
+    (a heart CT "of this session") are historical without one.
+    """
+
+    def __init__(self, span_group: str):
+        rules = load_rules()
+        self.span_group = span_group
+        self.precedence: list[str] = rules.context["assertion_precedence"]
+        self.assertion_of: dict[str, str] = rules.context["assertion_of_category"]
+        self.labels = rules.labels
+        self.section_effect = {name: spec.get("assertion") for name, spec in rules.sections["sections"].items()}
+        self.exam_sections = {name for name, spec in rules.sections["sections"].items() if spec.get("role") == "exam"}
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.span_group not in doc.spans:
+            return doc
+        first_titled = min((s.title_start for s in doc._.sections if s.category), default=len(doc))
+        for span in doc.spans[self.span_group]:
+            section = doc[span.start]._.section
+            category = section.category if section is not None else None
+            if category is None and span.start < first_titled:
+                category = "header"
+            span._.cptscan_section = category
+            span._.cptscan_assertion, span._.cptscan_cues = self.resolve(span, category, doc._.cptscan_dos)
+        return doc
+
+    def resolve(self, span: Span, section: Optional[str], dos: Optional[str]) -> tuple[str, tuple]:
+        spec: dict[str, Any] = self.labels.get(span.label_, {})
+        ignored = set(spec.get("ignore_categories", ()))
+        doc = span.doc
+        cues = tuple((m.category, doc[m.modifier_span[0]:m.modifier_span[1]].text) for m in span._.modifiers)
+        categories = {c for c, _ in cues} - ignored
+        for category in self.precedence:
+            if category in categories:
+                return self.assertion_of[category], cues
+        effect = self.section_effect.get(section or "")
+        if effect == "historical" or effect == "family" or effect == "hypothetical":
+            return effect, cues + (("SECTION", section),)
+        if effect == "hypothetical_unless_performed" and not categories & {"PERFORMED", "CURRENT_ENCOUNTER"}:
+            return "hypothetical", cues + (("SECTION", section),)
+        if spec.get("temporal") and dos:
+            relation, date_text = anchor_dates(span, dos)
+            if relation == "earlier":
+                return "historical", cues + (("DATE", date_text),)
+            if relation == "later":
+                return "hypothetical", cues + (("DATE", date_text),)
+            if relation == "same":
+                return "affirmed", cues + (("DATE", date_text),)
+        if spec.get("needs_current_cue"):
+            if "CURRENT_ENCOUNTER" in categories or section in self.exam_sections or section == "header":
+                return "affirmed", cues
+            return "historical", cues + (("NO_CURRENT_CUE", ""),)
+        return "affirmed", cues
+
+
+@Language.factory("cptscan_assertion", default_config={"span_group": MENTIONS})
+def make_assertion(nlp: Language, name: str, span_group: str) -> AssertionResolver:
+    return AssertionResolver(span_group)

@@ -1,0 +1,94 @@
+"""A cheap gate in front of the pipeline: which notes can hold any target mention at all.
+
+The vocabulary is derived from the anchor rules (labels marked ``"anchor": true`` in target_rules.json:
+the services and the heart CT), never written by hand. For each rule, every required token (one without
+OP "?"/"*") contributes its allowed words, and a rule can only match a note that contains one allowed
+word of each required token. Words are searched case-insensitively: a word of letters among the note's runs of
+letters (the tokenizer never splits a run of letters, a fact the tests check against its special cases),
+any other word as a substring, so the gate is a superset of the matcher. Tokens that only constrain shape
+(IS_ALPHA) are not anchors. Evidence mentions (interpretation, coverage...) are reported only in notes
+with an anchor mention, so a note the gate skips has, provably, the same (empty) result as a scanned one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from ..rules import load_rules
+from spacy.lang.en import English
+from medspacy.custom_tokenizer import create_medspacy_tokenizer
+
+
+def _token_words(token: dict[str, Any]) -> frozenset[str] | None:
+    """Lower-cased words a token pattern accepts, or None when it does not pin words down."""
+    for key in ("LOWER", "TEXT", "ORTH", "NORM"):
+        if key in token:
+            value = token[key]
+            if isinstance(value, str):
+                return frozenset({value.lower()})
+            if isinstance(value, dict) and "IN" in value:
+                return frozenset(v.lower() for v in value["IN"])
+            return None
+    return None
+
+
+def _literal_tokens(literal: str) -> list[frozenset[str]]:
+    tokenizer = create_medspacy_tokenizer(English())
+    return [frozenset({t.lower_}) for t in tokenizer(literal) if not t.is_space]
+
+
+def rule_requirements(rule: dict[str, Any]) -> list[frozenset[str]]:
+    """The word sets a note must contain for ``rule`` to match (one word from each set)."""
+    pattern = rule.get("pattern")
+    if not pattern:
+        return _literal_tokens(rule["literal"])
+    if isinstance(pattern, str):
+        raise ValueError(f"rule {rule.get('literal')!r}: regex patterns are not supported by the gate")
+    required = []
+    for token in pattern:
+        if token.get("OP") in ("?", "*") or (token.get("OP") or "").startswith("{0"):
+            continue
+        words = _token_words(token)
+        if words is not None:
+            required.append(words)
+    return required
+
+
+LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Gate:
+    requirements: tuple[tuple[frozenset[str], ...], ...]
+    words: frozenset[str]  # pure-letter words: looked up among the note's letter runs
+    fragments: tuple[str, ...]  # words with digits or punctuation: looked up as substrings
+
+    @classmethod
+    def from_rules(cls, rules: Iterable[dict[str, Any]] | None = None) -> "Gate":
+        if rules is None:
+            ruleset = load_rules()
+            anchors = set(ruleset.anchor_labels)
+            rules = [r for r in ruleset.target["target_rules"] if r["category"] in anchors]
+        requirements = tuple(tuple(rule_requirements(rule)) for rule in rules)
+        if any(not req for req in requirements):
+            raise ValueError("a target rule has no required word; the gate could not exclude any note")
+        vocabulary = {w for req in requirements for words in req for w in words}
+        words = frozenset(w for w in vocabulary if LETTER_RUN.fullmatch(w))
+        return cls(requirements, words, tuple(sorted(vocabulary - words)))
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        return self.words.union(self.fragments)
+
+    def present_words(self, text: str) -> set[str]:
+        """Vocabulary words the text holds: a token made of letters is always a whole run of letters."""
+        lower = text.lower()
+        found = set(self.words.intersection(LETTER_RUN.findall(lower)))
+        found.update(f for f in self.fragments if f in lower)
+        return found
+
+    def passes(self, text: str) -> bool:
+        present = self.present_words(text)
+        return bool(present) and any(all(words & present for words in req) for req in self.requirements)

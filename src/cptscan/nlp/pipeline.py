@@ -1,0 +1,61 @@
+"""Builds the spaCy pipeline from config and turns its span group into typed mentions.
+
+The pipeline is plain spaCy: a blank English model with medspaCy's clinical tokenizer, then the registered
+cptscan components. Built once per process (``build_pipeline``) and reused for every note.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import spacy
+from medspacy.custom_tokenizer import create_medspacy_tokenizer
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..records import Mention, Modifier
+from . import components  # noqa: F401  (registers the factories)
+from .components import MENTIONS
+
+PIPE_NAMES = ("cptscan_sentences", "cptscan_targets", "cptscan_sections", "cptscan_context", "cptscan_assertion")
+
+
+def build_pipeline(extra_pipes: tuple[tuple[str, dict], ...] = ()) -> Language:
+    """A fresh pipeline; ``extra_pipes`` appends further registered components (the classifiers)."""
+    nlp = spacy.blank("en")
+    nlp.tokenizer = create_medspacy_tokenizer(nlp)
+    for name in PIPE_NAMES:
+        nlp.add_pipe(name)
+    for name, config in extra_pipes:
+        nlp.add_pipe(name, config=config)
+    return nlp
+
+
+def make_doc(nlp: Language, text: str, date_of_service: Optional[str], note_type: Optional[str]) -> Doc:
+    """A tokenised Doc carrying the note facts the components need (dates are compared with the DOS)."""
+    doc = nlp.make_doc(text)
+    doc._.cptscan_dos = date_of_service
+    doc._.cptscan_note_type = note_type
+    return doc
+
+
+def mentions_of(doc: Doc) -> list[Mention]:
+    """Every mention in the span group, in text order, with the rule and cues that explain it."""
+    spans = sorted(doc.spans[MENTIONS], key=lambda s: (s.start_char, s.end_char, s.label_)) if MENTIONS in doc.spans else []
+    out = []
+    for span in spans:
+        rule = getattr(span._, "target_rule", None)
+        meta = (rule.metadata or {}) if rule is not None else {}
+        out.append(Mention(
+            start=span.start_char,
+            end=span.end_char,
+            label=span.label_,
+            text=span.text,
+            assertion=span._.cptscan_assertion,
+            section=span._.cptscan_section,
+            rule=meta.get("id", span._.cptscan_rule or "model"),
+            modifiers=tuple(Modifier(category, cue) for category, cue in span._.cptscan_cues),
+            source="model" if rule is None else "rule",
+            score=float(span._.cptscan_score or 1.0),
+        ))
+    return out

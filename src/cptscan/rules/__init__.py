@@ -1,0 +1,96 @@
+"""The scanner's knowledge as JSON: target rules, ConText modifiers, section titles.
+
+Files are validated when loaded so that a typo in a rule fails loudly at start-up rather than silently
+matching nothing; their combined sha256 goes into every result so an audit can tell which rules decided.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+RULE_FILES = ("target_rules.json", "context_rules.json", "section_rules.json")
+KNOWN_LABEL_KINDS = {"service", "concept", "evidence"}
+KNOWN_DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
+
+
+class RuleFileError(ValueError):
+    """A rule file is malformed; the message names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    target: dict[str, Any]
+    context: dict[str, Any]
+    sections: dict[str, Any]
+    sha256: str
+
+    @property
+    def labels(self) -> dict[str, dict[str, Any]]:
+        return self.target["labels"]
+
+    @property
+    def anchor_labels(self) -> list[str]:
+        """Labels whose mentions make a note worth reporting; the gate is built from their rules."""
+        return [name for name, spec in self.labels.items() if spec.get("anchor")]
+
+    def labels_of_kind(self, *kinds: str) -> list[str]:
+        return [name for name, spec in self.labels.items() if spec["kind"] in kinds]
+
+
+def _read(name: str) -> bytes:
+    return resources.files(__package__).joinpath(name).read_bytes()
+
+
+def _validate_target(data: dict[str, Any]) -> None:
+    labels = data.get("labels") or {}
+    for name, spec in labels.items():
+        if spec.get("kind") not in KNOWN_LABEL_KINDS:
+            raise RuleFileError(f"target_rules.json: label {name} has unknown kind {spec.get('kind')!r}")
+    seen: set[str] = set()
+    for rule in data.get("target_rules", []):
+        rule_id = (rule.get("metadata") or {}).get("id")
+        if not rule_id:
+            raise RuleFileError(f"target_rules.json: rule {rule.get('literal')!r} has no metadata.id")
+        if rule_id in seen:
+            raise RuleFileError(f"target_rules.json: duplicate rule id {rule_id}")
+        seen.add(rule_id)
+        if rule.get("category") not in labels:
+            raise RuleFileError(f"target_rules.json: rule {rule_id} has undeclared label {rule.get('category')!r}")
+
+
+def _validate_context(data: dict[str, Any]) -> None:
+    categories = set(data["assertion_of_category"]) | {"CURRENT_ENCOUNTER", "PERFORMED", "PSEUDO"}
+    for rule in data.get("context_rules", []):
+        if rule.get("category") not in categories:
+            raise RuleFileError(f"context_rules.json: {rule.get('literal')!r} has unknown category {rule.get('category')!r}")
+        if rule.get("direction", "BIDIRECTIONAL") not in KNOWN_DIRECTIONS:
+            raise RuleFileError(f"context_rules.json: {rule.get('literal')!r} has unknown direction")
+
+
+def _validate_sections(data: dict[str, Any]) -> None:
+    allowed = {None, "historical", "family", "hypothetical", "hypothetical_unless_performed"}
+    for name, spec in data.get("sections", {}).items():
+        if not spec.get("titles"):
+            raise RuleFileError(f"section_rules.json: section {name} has no titles")
+        if spec.get("assertion") not in allowed:
+            raise RuleFileError(f"section_rules.json: section {name} has unknown assertion {spec.get('assertion')!r}")
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> RuleSet:
+    """The packaged rule files, parsed and validated once per process."""
+    raw = {name: _read(name) for name in RULE_FILES}
+    try:
+        parsed = {name: json.loads(data) for name, data in raw.items()}
+    except json.JSONDecodeError as exc:
+        raise RuleFileError(f"rule file is not valid JSON: {exc}") from exc
+    _validate_target(parsed["target_rules.json"])
+    _validate_context(parsed["context_rules.json"])
+    _validate_sections(parsed["section_rules.json"])
+    digest = hashlib.sha256(b"".join(raw[name] for name in RULE_FILES)).hexdigest()
+    return RuleSet(parsed["target_rules.json"], parsed["context_rules.json"], parsed["section_rules.json"], digest)

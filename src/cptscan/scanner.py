@@ -1,0 +1,234 @@
+"""The scanner: note records in, one result line per record out, in order, nothing lost.
+
+read -> validate -> gate -> NLP pipeline -> mentions -> code decisions -> result dict. A record that cannot
+be scanned becomes a result line with ``error`` set, and the batch goes on. Logs carry note ids and counts,
+never note text.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, Iterable, Iterator, Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import __version__
+from .catalog import Catalog, load_catalog, parse_date
+from .coding import CodingContext, decide
+from .nlp.components import MENTIONS
+from .nlp.gate import Gate
+from .nlp.pipeline import build_pipeline, make_doc, mentions_of
+from .records import Mention, Note, ScanError
+from .rules import RuleSet, load_rules
+from .textprep import looks_binary, neutralise_markup
+
+log = logging.getLogger("cptscan")
+
+DEFAULT_MAX_CHARS = 6_000_000
+BATCH_SIZE = 64
+
+
+def validate(record: Any, seen_ids: set[str], max_chars: int) -> Note | tuple[Optional[str], ScanError]:
+    """A ``Note`` ready to scan, or the note id (if readable) and why the record cannot be scanned."""
+    if not isinstance(record, dict):
+        return None, ScanError("invalid_record", f"expected a JSON object, got {type(record).__name__}")
+    raw_id = record.get("note_id")
+    note_id = str(raw_id) if isinstance(raw_id, (str, int)) and str(raw_id).strip() else None
+    if "_error" in record:
+        err = record["_error"] or {}
+        return note_id, ScanError(str(err.get("code", "unreadable")), str(err.get("message", "record could not be read")))
+    if note_id is None:
+        return None, ScanError("missing_note_id", "the record has no usable note_id")
+    if note_id in seen_ids:
+        return note_id, ScanError("duplicate_note_id", f"note_id {note_id} already appeared earlier in this input")
+    seen_ids.add(note_id)
+    text = record.get("text")
+    if text is None:
+        return note_id, ScanError("missing_text", "the record has no text field")
+    if not isinstance(text, str):
+        return note_id, ScanError("invalid_text", f"text must be a string, got {type(text).__name__}")
+    if not text.strip():
+        return note_id, ScanError("empty_text", "text is empty or whitespace only")
+    if len(text) > max_chars:
+        return note_id, ScanError("text_too_large", f"text has {len(text):,} characters; the limit is {max_chars:,}")
+    if looks_binary(text):
+        return note_id, ScanError("binary_text", "text looks like binary data, not a clinical note")
+    dos = record.get("date_of_service")
+    if dos not in (None, ""):
+        try:
+            dos = parse_date(dos).isoformat()
+        except ValueError as exc:
+            return note_id, ScanError("invalid_date", str(exc))
+    fields = {k: record.get(k) for k in ("chart_id", "note_type")}
+    return Note(note_id=note_id, text=text, date_of_service=dos or None,
+                chart_id=None if fields["chart_id"] is None else str(fields["chart_id"]),
+                note_type=fields["note_type"] if isinstance(fields["note_type"], str) else None)
+
+
+@dataclass
+class Scanner:
+    """Loads the pipeline, rules, catalog and models once; scans any number of notes."""
+
+    nlp: Language
+    gate: Gate
+    catalog: Catalog
+    rules: RuleSet
+    model_hashes: dict[str, str] = field(default_factory=dict)
+    use_gate: bool = True
+    max_chars: int = DEFAULT_MAX_CHARS
+
+    def __post_init__(self) -> None:
+        self.nlp.max_length = max(self.nlp.max_length, self.max_chars + 1)
+        self.coding = CodingContext(self.catalog, self.rules)
+        self.versions = {
+            "cptscan": __version__,
+            "catalog": f"{self.catalog.version}+{self.catalog.sha256[:12]}",
+            "rules": self.rules.sha256[:16],
+            "models": dict(self.model_hashes),
+        }
+
+    # -- public API -----------------------------------------------------------------------------------------
+    def scan(self, records: Iterable[Any], jobs: int = 1) -> Iterator[dict]:
+        """One result dict per record, in input order. ``jobs`` > 1 scans batches in worker processes."""
+        if jobs > 1:
+            yield from _scan_parallel(self, records, jobs)
+            return
+        seen: set[str] = set()
+        iterator = iter(records)
+        while batch := list(islice(iterator, BATCH_SIZE)):
+            yield from self._scan_batch(batch, seen)
+
+    def scan_text(self, text: str, note_id: str = "text", **fields: Any) -> dict:
+        """Scans one note given as text; ``fields`` are the optional note fields (date_of_service, ...)."""
+        return next(self.scan([{"note_id": note_id, "text": text, **fields}]))
+
+    def assertion_of(self, sentence: str, concept: str) -> str:
+        """The assertion the pipeline gives ``concept`` inside ``sentence`` (for negation test kits)."""
+        doc = make_doc(self.nlp, sentence, None, None)
+        at = sentence.lower().find(concept.lower())
+        if at < 0:
+            return "affirmed"
+        span = doc.char_span(at, at + len(concept), label="TARGET", alignment_mode="expand")
+        doc.spans[MENTIONS] = [span] if span is not None else []
+        for name, proc in self.nlp.pipeline:
+            if name != "cptscan_targets":
+                doc = proc(doc)
+        return doc.spans[MENTIONS][0]._.cptscan_assertion if span is not None else "affirmed"
+
+    # -- internals ------------------------------------------------------------------------------------------
+    def _scan_batch(self, batch: list[Any], seen: set[str]) -> Iterator[dict]:
+        checked = [validate(record, seen, self.max_chars) for record in batch]
+        notes = [c for c in checked if isinstance(c, Note)]
+        to_parse = [n for n in notes if not self.use_gate or self.gate.passes(n.text)]
+        docs = self.nlp.pipe(make_doc(self.nlp, neutralise_markup(n.text), n.date_of_service, n.note_type) for n in to_parse)
+        parsed = {id(n): doc for n, doc in zip(to_parse, docs)}
+        for item in checked:
+            if isinstance(item, Note):
+                doc = parsed.get(id(item))
+                yield self._result(item, doc)
+            else:
+                note_id, error = item
+                log.warning("note %s not scanned: %s", note_id, error.code)
+                yield self._error_line(note_id, error)
+
+    def _result(self, note: Note, doc: Optional[Doc]) -> dict:
+        mentions = mentions_of(doc) if doc is not None else []
+        anchors = set(self.rules.anchor_labels)
+        if not any(m.label in anchors for m in mentions):
+            mentions = []
+        sentence_of = _sentence_index(doc, mentions) if doc is not None else {}
+        decisions = decide(mentions, sentence_of, self.coding)
+        return {
+            **note.header(),
+            "codes": [d.as_dict() for d in decisions],
+            "concepts": self._concepts(mentions, bool(decisions)),
+            "mentions": [m.as_evidence() for m in mentions],
+            "error": None,
+            "versions": self.versions,
+        }
+
+    def _concepts(self, mentions: list[Mention], has_codes: bool) -> list[str]:
+        """Affirmed concept labels; an interpretation counts only next to an in-scope service."""
+        labels = self.rules.labels_of_kind("service", "concept")
+        affirmed = {m.label for m in mentions if m.affirmed and m.label in labels}
+        if not has_codes:
+            affirmed.discard("PHYSICIAN_INTERPRETATION")
+        return sorted(affirmed)
+
+    def _error_line(self, note_id: Optional[str], error: ScanError) -> dict:
+        return {"note_id": note_id, "chart_id": None, "date_of_service": None, "note_type": None,
+                "codes": [], "concepts": [], "mentions": [], "error": error.as_dict(), "versions": self.versions}
+
+
+def _sentence_index(doc: Doc, mentions: list[Mention]) -> dict[int, int]:
+    starts = [s.start_char for s in doc.sents]
+    index = {}
+    for m in mentions:
+        lo, hi = 0, len(starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if starts[mid] <= m.start:
+                lo = mid
+            else:
+                hi = mid - 1
+        index[m.start] = lo
+    return index
+
+
+# -- parallel batches -----------------------------------------------------------------------------------------
+_WORKER: Optional[Scanner] = None
+
+
+def _init_worker(use_gate: bool, max_chars: int) -> None:
+    global _WORKER
+    _WORKER = load(use_gate=use_gate, max_chars=max_chars)
+
+
+def _scan_chunk(chunk: list[Any]) -> list[dict]:
+    assert _WORKER is not None
+    return list(_WORKER.scan(chunk))
+
+
+def _chunks_with_duplicate_check(records: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Chunks for the workers; duplicate ids are caught here, where the whole input is seen in order."""
+    seen: set[str] = set()
+    iterator = iter(records)
+    while chunk := list(islice(iterator, size)):
+        out = []
+        for record in chunk:
+            note_id = record.get("note_id") if isinstance(record, dict) else None
+            if isinstance(note_id, (str, int)) and "_error" not in record:
+                key = str(note_id)
+                if key in seen:
+                    record = {"note_id": key, "_error": {"code": "duplicate_note_id",
+                                                         "message": f"note_id {key} already appeared earlier in this input"}}
+                seen.add(key)
+            out.append(record)
+        yield out
+
+
+def _scan_parallel(scanner: Scanner, records: Iterable[Any], jobs: int) -> Iterator[dict]:
+    context = mp.get_context("fork")
+    with context.Pool(jobs, initializer=_init_worker, initargs=(scanner.use_gate, scanner.max_chars)) as pool:
+        for results in pool.imap(_scan_chunk, _chunks_with_duplicate_check(records, BATCH_SIZE), chunksize=1):
+            yield from results
+
+
+def load(use_gate: bool = True, max_chars: int = DEFAULT_MAX_CHARS, catalog_path: Optional[str] = None) -> Scanner:
+    """The ready-to-use scanner: packaged rules and catalog, pipeline built once."""
+    from .models import load_model_components
+
+    extra_pipes, hashes = load_model_components()
+    return Scanner(
+        nlp=build_pipeline(extra_pipes),
+        gate=Gate.from_rules(),
+        catalog=load_catalog(catalog_path),
+        rules=load_rules(),
+        model_hashes=hashes,
+        use_gate=use_gate,
+        max_chars=max_chars,
+    )
