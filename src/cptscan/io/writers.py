@@ -54,9 +54,10 @@ class JsonlWriter(_Writer):
     taken, so a crash or kill leaves only whole lines behind: a resumed run can trust every line it finds.
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, append: bool = False):
         self._own = str(path) != "-"
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644) if self._own else None
+        mode = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+        self._fd = os.open(path, mode, 0o644) if self._own else None
         self.count = 0
 
     def write(self, result: Result) -> None:
@@ -199,11 +200,16 @@ def output_format(path: str | Path) -> str:
     return fmt
 
 
-def open_writer(path: str | Path, fmt: Optional[str] = None) -> _Writer:
-    """A writer for ``path`` (``-`` = stdout) in ``fmt`` or the format its extension implies."""
+def open_writer(path: str | Path, fmt: Optional[str] = None, append: bool = False) -> _Writer:
+    """A writer for ``path`` (``-`` = stdout) in ``fmt`` or the format its extension implies.
+
+    ``append`` (JSONL only) continues a file whose whole lines a resumed run keeps.
+    """
     fmt = (fmt or output_format(path)).lower()
+    if append and fmt != "jsonl":
+        raise ValueError("only JSONL output can be appended to (--resume)")
     if fmt == "jsonl":
-        return JsonlWriter(path)
+        return JsonlWriter(path, append=append)
     if fmt == "csv":
         return CsvWriter(path)
     if fmt == "parquet":

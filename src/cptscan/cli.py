@@ -1,0 +1,219 @@
+"""The command line: scan, explain, and the commands each stage registers (evaluate, reconcile, ...).
+
+Results are suggestions for a certified coder, not coding advice. Logs and progress carry counts and note
+ids, never note text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from . import __version__
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Find documentation of AI-augmented CPT 2026 services (75577, 0972T, 0992T/0993T) in clinical notes.")
+err = Console(stderr=True)
+
+EXIT_RECORD_ERRORS = 3
+
+
+def _configure_logging(verbose: bool) -> None:
+    """Our own logger only: medspaCy's PyRuSH logs DEBUG lines through loguru, which we never load."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+class Summary:
+    """Counts for the end-of-run table: notes, candidates per code and status, errors by code."""
+
+    def __init__(self) -> None:
+        self.notes = 0
+        self.codes: Counter[tuple[str, str]] = Counter()
+        self.errors: Counter[str] = Counter()
+
+    def add(self, result: dict) -> None:
+        self.notes += 1
+        if result.get("error"):
+            self.errors[result["error"]["code"]] += 1
+        for code in result.get("codes", []):
+            self.codes[(code["code"], code["status"])] += 1
+
+    def table(self) -> Table:
+        table = Table(title=f"cptscan {__version__}: {self.notes} notes scanned")
+        table.add_column("code")
+        table.add_column("status")
+        table.add_column("notes", justify="right")
+        for (code, status), n in sorted(self.codes.items()):
+            table.add_row(code, status, str(n))
+        if not self.codes:
+            table.add_row("-", "no candidate codes", "0")
+        for code, n in sorted(self.errors.items()):
+            table.add_row("error", code, str(n), style="red")
+        return table
+
+
+def _progress(results: Iterable[dict], show: bool) -> Iterator[dict]:
+    if not show:
+        yield from results
+        return
+    with Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("scan", total=None)
+        for result in results:
+            progress.advance(task)
+            yield result
+
+
+def _completed_lines(path: Path) -> int:
+    """Whole result lines already in ``path``; a torn last line (a killed run) is cut off."""
+    if not path.exists():
+        return 0
+    data = path.read_bytes()
+    keep = data.rfind(b"\n") + 1
+    if keep < len(data):
+        with open(path, "r+b") as fh:
+            fh.truncate(keep)
+    return data[:keep].count(b"\n")
+
+
+@app.command()
+def scan(
+    notes: str = typer.Argument(..., help="Notes file (JSONL, CSV, Parquet, FHIR, a folder of .txt); '-' for stdin JSONL."),
+    output: str = typer.Option("-", "-o", "--output", help="Results file (.jsonl, .csv, .parquet); '-' for stdout JSONL."),
+    input_format: Optional[str] = typer.Option(None, help="jsonl, csv, tsv, parquet, txt, fhir, fhir-bundle, fhir-ndjson"),
+    output_format: Optional[str] = typer.Option(None, help="jsonl, csv or parquet (default: from the output name)"),
+    id_col: Optional[str] = typer.Option(None, help="CSV/Parquet column holding the note id"),
+    text_col: Optional[str] = typer.Option(None, help="CSV/Parquet column holding the note text"),
+    chart_col: Optional[str] = typer.Option(None, help="CSV/Parquet column holding the chart id"),
+    date_col: Optional[str] = typer.Option(None, help="CSV/Parquet column holding the date of service"),
+    type_col: Optional[str] = typer.Option(None, help="CSV/Parquet column holding the note type"),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="worker processes"),
+    strict: bool = typer.Option(False, help="stop at the first record that cannot be scanned"),
+    resume: bool = typer.Option(False, help="continue a killed run: keep the output's whole lines, scan the rest"),
+    gate: bool = typer.Option(True, help="skip notes that cannot hold a trigger (--no-gate scans every note)"),
+    max_chars: int = typer.Option(6_000_000, help="notes longer than this become error records"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no summary"),
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """Scan notes and write one result line per input record (candidate codes, status, evidence)."""
+    from .io.readers import read_records
+    from .io.writers import open_writer
+    from .scanner import load
+
+    _configure_logging(verbose)
+    try:
+        records: Iterable = read_records(notes, input_format, id_col=id_col, text_col=text_col,
+                                         chart_col=chart_col, date_col=date_col, type_col=type_col)
+    except (ValueError, OSError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1)
+    skip = 0
+    if resume:
+        if output == "-" or (output_format or Path(output).suffix.lstrip(".")) not in ("jsonl", "ndjson", ""):
+            err.print("[red]error:[/red] --resume needs a JSONL output file")
+            raise typer.Exit(1)
+        skip = _completed_lines(Path(output))
+        records = (r for i, r in enumerate(records) if i >= skip)
+    scanner = load(use_gate=gate, max_chars=max_chars)
+    summary = Summary()
+    show = not quiet and err.is_terminal
+    with open_writer(output, output_format, append=bool(skip)) as writer:
+        for result in _progress(scanner.scan(records, jobs=jobs), show):
+            writer.write(result)
+            summary.add(result)
+            if strict and result.get("error"):
+                err.print(f"[red]stopped (--strict):[/red] note {result.get('note_id')}: {result['error']['code']}")
+                break
+    if not quiet:
+        if skip:
+            err.print(f"resumed after {skip} results already in {output}")
+        err.print(summary.table())
+    if summary.errors:
+        raise typer.Exit(EXIT_RECORD_ERRORS)
+
+
+@app.command()
+def explain(
+    text: Optional[str] = typer.Option(None, "--text", help="the note text"),
+    file: Optional[Path] = typer.Option(None, "--file", help="a plain-text note file"),
+    date_of_service: Optional[str] = typer.Option(None, "--date", help="date of service, YYYY-MM-DD"),
+    note_type: Optional[str] = typer.Option(None, "--note-type"),
+    as_json: bool = typer.Option(False, "--json", help="print the result line instead of the explanation"),
+) -> None:
+    """Show the decision for one note with its evidence highlighted and the reason for each assertion."""
+    from .scanner import load
+
+    if (text is None) == (file is None):
+        err.print("[red]error:[/red] give exactly one of --text or --file")
+        raise typer.Exit(2)
+    body = text if text is not None else file.read_text(encoding="utf-8")
+    result = load().scan_text(body, note_id="explain", date_of_service=date_of_service, note_type=note_type)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    out = Console()
+    if result["error"]:
+        out.print(f"[red]not scanned:[/red] {result['error']['code']}: {result['error']['message']}")
+        raise typer.Exit(EXIT_RECORD_ERRORS)
+    out.print(_highlighted(body, result["mentions"]))
+    out.print()
+    if not result["codes"]:
+        out.print("[bold]No candidate code.[/bold]")
+    for code in result["codes"]:
+        missing = ", ".join(code["missing"]) or "none"
+        coverage = "" if code["coverage_documented"] is None else f"; coverage documented: {code['coverage_documented']}"
+        out.print(f"[bold]{code['code']}[/bold] {code['status']} (confidence {code['confidence']:.2f}); missing: {missing}{coverage}")
+    out.print(_mention_table(result["mentions"]))
+    out.print("[dim]Suggestions for a certified coder, not coding advice.[/dim]")
+
+
+STYLE = {"affirmed": "bold green", "negated": "bold red", "hypothetical": "bold yellow",
+         "historical": "bold blue", "family": "bold magenta"}
+
+
+def _highlighted(body: str, mentions: list[dict]) -> Text:
+    text = Text(body)
+    for m in mentions:
+        text.stylize(STYLE.get(m["assertion"], "bold"), m["start"], m["end"])
+    return text
+
+
+def _mention_table(mentions: list[dict]) -> Table:
+    table = Table(title="Evidence")
+    for column in ("label", "text", "assertion", "why", "section", "rule"):
+        table.add_column(column)
+    for m in mentions:
+        why = "; ".join(f"{mod['category'].lower()}: '{mod['cue']}'" for mod in m["modifiers"]) or "-"
+        table.add_row(m["label"], m["text"], m["assertion"], why, m["section"] or "-", m["rule"])
+    return table
+
+
+def _register_stage_commands() -> None:
+    """Each later stage adds its own commands; the CLI only gathers them."""
+    from .evaluate.commands import register as register_evaluate
+    from .service_commands import register as register_service
+    from .worklist.commands import register as register_worklist
+
+    for register in (register_evaluate, register_worklist, register_service):
+        register(app)
+
+
+_register_stage_commands()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
