@@ -1,0 +1,172 @@
+"""Checks on cptscan's own annotated corpora (corpora/generated, corpora/handwritten, corpora/demo)."""
+import filecmp
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPORA = os.path.join(ROOT, "corpora")
+DIRS = ["generated", "handwritten", "demo"]
+LABELS = {"CCTA_PLAQUE_ANALYSIS", "PERIVASCULAR_FAT_ANALYSIS", "BURN_MULTISPECTRAL_IMAGING", "SAME_SESSION_CT",
+          "PHYSICIAN_INTERPRETATION"}
+ASSERTIONS = {"affirmed", "negated", "hypothetical", "historical", "family"}
+NOTE_TYPES = {"radiology_report", "progress_note", "consult_note", "procedure_note", "wound_care_note", "addendum",
+              "discharge_summary", "other"}
+CODES = {"75577", "0972T", "0992T", "0993T"}
+CAT3 = {"0972T", "0992T", "0993T"}
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+@pytest.fixture(scope="module", params=DIRS)
+def corpus(request):
+    d = os.path.join(CORPORA, request.param)
+    notes = load(os.path.join(d, "notes.jsonl"))
+    gold = load(os.path.join(d, "gold.jsonl"))
+    sents = load(os.path.join(d, "sentences.jsonl"))
+    return request.param, notes, gold, sents
+
+
+def test_notes_and_gold_align(corpus):
+    name, notes, gold, _ = corpus
+    ids = [n["note_id"] for n in notes]
+    assert len(ids) == len(set(ids))
+    assert ids == [g["note_id"] for g in gold]
+    prefix = {"generated": "G-", "handwritten": "H-", "demo": "DEMO-"}[name]
+    assert all(i.startswith(prefix) for i in ids)
+    for n in notes:
+        assert isinstance(n["text"], str) and n["text"]
+        assert n.get("note_type") in NOTE_TYPES
+        assert n.get("date_of_service") and len(n["date_of_service"]) == 10
+
+
+def test_spans_exact_and_concepts(corpus):
+    _, notes, gold, _ = corpus
+    texts = {n["note_id"]: n["text"] for n in notes}
+    for g in gold:
+        t = texts[g["note_id"]]
+        for s in g["spans"]:
+            assert 0 <= s["start"] < s["end"] <= len(t), (g["note_id"], s)
+            seg = t[s["start"]:s["end"]]
+            assert seg == seg.strip() and seg, (g["note_id"], s, seg)
+            assert s["label"] in LABELS and s["assertion"] in ASSERTIONS
+        affirmed = {s["label"] for s in g["spans"] if s["assertion"] == "affirmed"}
+        assert set(g["concepts"]) == affirmed, g["note_id"]
+
+
+def test_codes_follow_rules(corpus):
+    _, notes, gold, _ = corpus
+    for g in gold:
+        seen = set()
+        for c in g["codes"]:
+            assert c["code"] in CODES and c["code"] not in seen
+            seen.add(c["code"])
+            assert c["status"] in ("supported", "documentation_gap")
+            assert set(c["missing"]) <= {"input", "process", "interpretation"}
+            if c["status"] == "supported":
+                assert c["missing"] == [], g["note_id"]
+            else:
+                assert c["missing"], g["note_id"]
+                assert len(c["missing"]) < 3
+            if c["code"] in CAT3:
+                assert isinstance(c["coverage_documented"], bool), g["note_id"]
+            else:
+                assert c["coverage_documented"] is None, g["note_id"]
+            # the service concept is affirmed whenever the code is indicated
+            concept = {"75577": "CCTA_PLAQUE_ANALYSIS", "0972T": "BURN_MULTISPECTRAL_IMAGING",
+                       "0992T": "PERIVASCULAR_FAT_ANALYSIS", "0993T": "PERIVASCULAR_FAT_ANALYSIS"}[c["code"]]
+            assert concept in g["concepts"], g["note_id"]
+            if "interpretation" not in c["missing"]:
+                assert "PHYSICIAN_INTERPRETATION" in g["concepts"], g["note_id"]
+        assert not {"0992T", "0993T"} <= seen, g["note_id"]
+        if "0993T" in seen:
+            assert "SAME_SESSION_CT" in g["concepts"], g["note_id"]
+        if "0992T" in seen:
+            assert "SAME_SESSION_CT" not in g["concepts"], g["note_id"]
+        if g["codes"] and all("interpretation" in c["missing"] for c in g["codes"]):
+            assert "PHYSICIAN_INTERPRETATION" not in g["concepts"], g["note_id"]
+        if not g["codes"]:
+            assert not ({"CCTA_PLAQUE_ANALYSIS", "PERIVASCULAR_FAT_ANALYSIS", "BURN_MULTISPECTRAL_IMAGING",
+                         "PHYSICIAN_INTERPRETATION"} & set(g["concepts"])), g["note_id"]
+
+
+def test_sentences_valid(corpus):
+    _, notes, _, sents = corpus
+    texts = {n["note_id"]: n["text"] for n in notes}
+    assert {s["note_id"] for s in sents} == set(texts)
+    for s in sents:
+        t = texts[s["note_id"]]
+        assert 0 <= s["start"] < s["end"] <= len(t)
+        assert s["label"] in {"interpretation", "software_output", "service_performed", "other"}
+    labels = {s["label"] for s in sents}
+    assert {"interpretation", "software_output", "service_performed", "other"} <= labels
+
+
+def test_counts():
+    assert len(load(os.path.join(CORPORA, "generated", "notes.jsonl"))) >= 1500
+    assert len(load(os.path.join(CORPORA, "handwritten", "notes.jsonl"))) >= 60
+    assert 10 <= len(load(os.path.join(CORPORA, "demo", "notes.jsonl"))) <= 20
+
+
+def test_every_code_status_present():
+    for d in ("generated", "handwritten"):
+        gold = load(os.path.join(CORPORA, d, "gold.jsonl"))
+        combos = {(c["code"], c["status"]) for g in gold for c in g["codes"]}
+        for code in CODES:
+            for st in ("supported", "documentation_gap"):
+                assert (code, st) in combos, (d, code, st)
+
+
+def test_splits_cover_training_notes():
+    with open(os.path.join(CORPORA, "splits.json"), encoding="utf-8") as f:
+        splits = json.load(f)
+    train, val = set(splits["train"]), set(splits["validation"])
+    assert not train & val
+    ids = {n["note_id"] for d in ("generated", "handwritten") for n in load(os.path.join(CORPORA, d, "notes.jsonl"))}
+    assert train | val == ids
+    assert 0.1 < len(val) / len(ids) < 0.3
+
+
+def test_demo_claims_reference_demo_charts():
+    notes = load(os.path.join(CORPORA, "demo", "notes.jsonl"))
+    charts = {n["chart_id"] for n in notes if n.get("chart_id")}
+    claims = load(os.path.join(CORPORA, "demo", "claims.jsonl"))
+    assert {c["chart_id"] for c in claims} == charts and len(charts) >= 2
+    codes = {(l["code"], l["date_of_service"][:4]) for c in claims for l in c["lines"]}
+    assert ("0623T", "2026") in codes
+
+
+def _run_generator(out, seed=11, n=120):
+    subprocess.run([sys.executable, os.path.join(CORPORA, "generate.py"), "--seed", str(seed), "--n", str(n),
+                    "--out", str(out), "--no-splits", "--quiet"], check=True)
+
+
+def test_generator_deterministic(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    _run_generator(a)
+    _run_generator(b)
+    for f in ("notes.jsonl", "gold.jsonl", "sentences.jsonl", "stats.json"):
+        assert filecmp.cmp(a / f, b / f, shallow=False), f
+    assert len(load(a / "notes.jsonl")) == 120
+
+
+def test_committed_generated_corpus_matches_default_seed(tmp_path):
+    _run_generator(tmp_path, seed=2026, n=1600)
+    for f in ("notes.jsonl", "gold.jsonl", "sentences.jsonl"):
+        assert filecmp.cmp(tmp_path / f, os.path.join(CORPORA, "generated", f), shallow=False), f
+
+
+def test_handwritten_build_reproducible(tmp_path):
+    for d in ("handwritten", "demo"):
+        out = tmp_path / d
+        out.mkdir()
+        subprocess.run([sys.executable, os.path.join(CORPORA, "handwritten", "build.py"),
+                        os.path.join(CORPORA, d, "source.txt"), str(out)], check=True, capture_output=True)
+        for f in ("notes.jsonl", "gold.jsonl", "sentences.jsonl"):
+            assert filecmp.cmp(out / f, os.path.join(CORPORA, d, f), shallow=False), (d, f)
