@@ -220,3 +220,20 @@ def test_stdin_jsonl(monkeypatch):
     records = list(read_records("-"))
     assert records[0] == {"note_id": "a", "text": "b"}
     assert records[1]["_error"]["code"] == "malformed_json"
+
+
+def test_setup_errors_raise_before_the_first_record(tmp_path):
+    """The CLI reports these before scanning: read_records raises at the call, not mid-iteration."""
+    with pytest.raises(FileNotFoundError):
+        read_records(tmp_path / "missing.jsonl")
+    path = tmp_path / "notes.csv"
+    path.write_text("id,body\n1,x\n")
+    with pytest.raises(ValueError, match="no column 'note_id'"):
+        read_records(path)
+    table = tmp_path / "notes.parquet"
+    pq.write_table(pa.table({"id": ["1"], "body": ["x"]}), table)
+    with pytest.raises(ValueError, match="no column 'text'"):
+        read_records(table, id_col="id")
+    # None values (CLI options left unset) are no mapping at all
+    assert list(read_records(tmp_path / "notes.csv", id_col="id", text_col="body", chart_col=None)) == \
+        [{"note_id": "1", "text": "x"}]

@@ -107,3 +107,13 @@ def test_killed_jsonl_writer_leaves_only_whole_lines(tmp_path):
     assert len(lines) > 3
     for line in lines[:-1]:
         json.loads(line)
+
+
+def test_jsonl_append_continues_a_file(tmp_path):
+    path = tmp_path / "results.jsonl"
+    write_results(RESULTS[:1], path)
+    with open_writer(path, append=True) as writer:
+        writer.write(RESULTS[1])
+    assert list(read_records(path)) == RESULTS[:2]
+    with pytest.raises(ValueError, match="append"):
+        open_writer(tmp_path / "r.csv", append=True)

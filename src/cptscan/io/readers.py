@@ -216,6 +216,16 @@ def _first_object(path: str | Path) -> Optional[dict]:
     return None
 
 
+def _table_columns(path: str | Path, fmt: str) -> list[str]:
+    """The column names of a CSV/TSV header or a Parquet schema, read without reading the rows."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).schema_arrow.names
+    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as fh:
+        return next(csv.reader(fh, delimiter="\t" if fmt == "tsv" else ","), [])
+
+
 def detect_format(path: str | Path) -> str:
     """The format name for a path: ``-`` is JSONL, a folder is txt, else the file extension decides."""
     if str(path) == "-":
@@ -236,11 +246,17 @@ def read_records(path: str | Path, fmt: Optional[str] = None, **mapping: Optiona
 
     ``mapping`` (``id_col``, ``text_col``, ``chart_col``, ``date_col``, ``type_col``) applies to CSV, TSV
     and Parquet; the other formats carry their own field names. Unset (None) mapping values are ignored.
+    A missing file, an unknown format or a column the table lacks raise here (FileNotFoundError,
+    ValueError), before the first record; bad records later come as error records.
     """
+    if str(path) != "-" and not Path(path).exists():
+        raise FileNotFoundError(f"no such file or folder: {path}")
     fmt = (fmt or detect_format(path)).lower()
     mapping = {k: v for k, v in mapping.items() if v is not None}
     if mapping and fmt not in ("csv", "tsv", "parquet"):
         raise ValueError(f"column mapping applies to csv, tsv and parquet, not {fmt}")
+    if fmt in ("csv", "tsv", "parquet"):
+        ColumnMapping(**mapping).resolve(_table_columns(path, fmt))  # a wrong mapping fails now, not mid-run
     if fmt == "jsonl":
         return read_jsonl(path)
     if fmt in ("csv", "tsv"):
