@@ -10,7 +10,7 @@ How mentions count, in plain words:
 - *process* is documented by a mention that names or describes the software: a vendor rule whose
   metadata says ``documents: [process]``, or an AI_PROCESS mention;
 - *input* is documented by a data-set mention (affirmed or historical: a stored CT is a valid input) in the
-  same sentence as the service or its software, or by the study a report is about (its header or EXAM
+  same sentence as the service or its software, or by the study a report is about (its title or EXAM
   section);
 - *interpretation* is documented by an affirmed PHYSICIAN_INTERPRETATION mention (rule or classifier);
 - shared evidence (software, interpretation) goes to the nearest service when a note holds more than one.
@@ -26,7 +26,7 @@ from .records import CodeDecision, Mention
 from .rules import RuleSet
 
 INPUT_ASSERTIONS = {"affirmed", "historical"}
-SUBJECT_SECTIONS = {"header", "exam", "technique"}
+SUBJECT_SECTIONS = {"title", "exam", "technique"}
 SHARED_LABELS = ("AI_PROCESS", "PHYSICIAN_INTERPRETATION")
 
 
@@ -38,11 +38,11 @@ class CodingContext:
     rules: RuleSet
 
 
-def _documents(mention: Mention, rules: RuleSet) -> tuple[str, ...]:
-    for rule in rules.target["target_rules"]:
-        if rule["metadata"]["id"] == mention.rule:
-            return tuple(rule["metadata"].get("documents", ()))
-    return ()
+def _documents(mention: Mention, rules: RuleSet) -> set[str]:
+    """Elements a mention documents by itself (a vendor name is the process); merged mentions join rule ids."""
+    ids = set(mention.rule.split("+"))
+    return {element for rule in rules.target["target_rules"] if rule["metadata"]["id"] in ids
+            for element in rule["metadata"].get("documents", ())}
 
 
 def _nearest_service(mention: Mention, services: list[Mention]) -> Optional[str]:
@@ -105,7 +105,9 @@ def _decision(
     evidence["process"] += [s for s in services if "process" in _documents(s, rules)]
     evidence["process"] += [m for m in mentions if m.affirmed and m.label in process_labels and belongs(m)]
 
-    anchors = services + evidence["process"]
+    # a data set named next to an earlier mention of the same service still names the analysed data
+    anchors = services + evidence["process"] + [
+        m for m in mentions if m.label == concept and m.assertion == "historical"]
     for m in mentions:
         if m.label in entry.elements["input"] and m.assertion in INPUT_ASSERTIONS:
             if m.section in SUBJECT_SECTIONS or any(_same_sentence(m, a, sentence_of) for a in anchors):

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..rules import load_rules
-from .dates import anchor_dates
+from .dates import anchor_dates, sentence_dates
 
 MENTIONS = "cptscan_mentions"
 
@@ -27,9 +27,9 @@ for _name, _default in (("cptscan_assertion", "affirmed"), ("cptscan_cues", ()),
                         ("cptscan_rule", None), ("cptscan_score", None)):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=_default)
-for _name in ("cptscan_dos", "cptscan_note_type"):
+for _name, _default in (("cptscan_dos", None), ("cptscan_note_type", None), ("cptscan_admin_cues", ())):
     if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+        Doc.set_extension(_name, default=_default)
 
 SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*$")
 
@@ -99,6 +99,34 @@ def make_context(nlp: Language, name: str, span_group: str, use_default_rules: b
     return context
 
 
+class DocumentKind:
+    """Marks administrative documents (letters, queries, PA requests, portal messages, templates).
+
+    They describe services without documenting one, so the assertion step treats every service mention in
+    them as hypothetical. The cues live in context_rules.json (``document_rules``); one cue is not enough,
+    since a clinic note can mention an appeal or a PA request in passing.
+    """
+
+    def __init__(self, nlp: Language):
+        from spacy.matcher import Matcher
+
+        spec = load_rules().context["document_rules"]
+        self.min_cues = spec["min_cues"]
+        self.matcher = Matcher(nlp.vocab)
+        for cue in spec["cues"]:
+            self.matcher.add(cue["literal"], [cue["pattern"]])
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = sorted({doc.vocab.strings[match_id] for match_id, _, _ in self.matcher(doc)})
+        doc._.cptscan_admin_cues = tuple(found) if len(found) >= self.min_cues else ()
+        return doc
+
+
+@Language.factory("cptscan_document_kind")
+def make_document_kind(nlp: Language, name: str) -> DocumentKind:
+    return DocumentKind(nlp)
+
+
 class AssertionResolver:
     """Gives each mention one assertion and the cues behind it.
 
@@ -120,12 +148,12 @@ class AssertionResolver:
     def __call__(self, doc: Doc) -> Doc:
         if self.span_group not in doc.spans:
             return doc
-        first_titled = min((s.title_start for s in doc._.sections if s.category), default=len(doc))
+        title_end = _title_end(doc.text)
         for span in doc.spans[self.span_group]:
             section = doc[span.start]._.section
             category = section.category if section is not None else None
-            if category is None and span.start < first_titled:
-                category = "header"
+            if category is None and span.start_char < title_end:
+                category = "title"
             span._.cptscan_section = category
             span._.cptscan_assertion, span._.cptscan_cues = self.resolve(span, category, doc._.cptscan_dos)
         return doc
@@ -139,6 +167,8 @@ class AssertionResolver:
         for category in self.precedence:
             if category in categories:
                 return self.assertion_of[category], cues
+        if doc._.cptscan_admin_cues and spec.get("anchor"):
+            return "hypothetical", cues + (("DOCUMENT", "administrative: " + ", ".join(doc._.cptscan_admin_cues)),)
         effect = self.section_effect.get(section or "")
         if effect == "historical" or effect == "family" or effect == "hypothetical":
             return effect, cues + (("SECTION", section),)
@@ -152,11 +182,30 @@ class AssertionResolver:
                 return "hypothetical", cues + (("DATE", date_text),)
             if relation == "same":
                 return "affirmed", cues + (("DATE", date_text),)
+            if "CURRENT_ENCOUNTER" not in categories:
+                relation, date_text = sentence_dates(span, dos)
+                if relation == "earlier":
+                    return "historical", cues + (("DATE", date_text),)
         if spec.get("needs_current_cue"):
-            if "CURRENT_ENCOUNTER" in categories or section in self.exam_sections or section == "header":
+            if "CURRENT_ENCOUNTER" in categories or section in self.exam_sections or section == "title":
                 return "affirmed", cues
             return "historical", cues + (("NO_CURRENT_CUE", ""),)
         return "affirmed", cues
+
+
+TITLE_LINES = 2
+TITLE_MAX_CHARS = 90
+
+
+def _title_end(text: str) -> int:
+    """End offset of the note's title: its first short non-empty lines ("CORONARY CT ANGIOGRAPHY")."""
+    end, seen = 0, 0
+    for line in text.splitlines(keepends=True):
+        if seen == TITLE_LINES or len(line.strip()) > TITLE_MAX_CHARS:
+            break
+        end += len(line)
+        seen += bool(line.strip())
+    return end
 
 
 @Language.factory("cptscan_assertion", default_config={"span_group": MENTIONS})

@@ -22,7 +22,7 @@ DATE = re.compile(
     r"|(?P<named>\b(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:(?P<nd>\d{1,2}),?\s+)?(?P<ny>\d{4})\b)",
     re.IGNORECASE,
 )
-CONNECTORS = r"(?:\s*(?:[(,:]|from|of|on|dated|done|performed|obtained|acquired|reported|-)\s*){0,2}"
+CONNECTORS = r"\s*(?:(?:[(,:]|from|of|on|in|at|dated|done|performed|obtained|acquired|reported|run|ran|-)\s*){0,2}"
 BEFORE_WINDOW = 24
 AFTER_WINDOW = 28
 
@@ -55,11 +55,32 @@ def _relation(found: dt.date, precision: str, dos: dt.date) -> str:
     return "same" if found == dos else ("earlier" if found < dos else "later")
 
 
+def _dos(dos_text: str) -> Optional[dt.date]:
+    try:
+        return dt.date.fromisoformat(dos_text[:10])
+    except ValueError:
+        return None
+
+
+def sentence_dates(span: Span, dos_text: str) -> tuple[Optional[str], str]:
+    """'earlier' when the mention's sentence carries dates and every one is before the date of service.
+
+    The fallback for a mention with no date of its own: "Reviewed CCTA 6/9 w/ AI plaque quantification"
+    reports an earlier study's analysis even though the date sits next to the CT, not the analysis.
+    """
+    dos = _dos(dos_text)
+    if dos is None:
+        return None, ""
+    parsed = [(p, m.group(0)) for m in DATE.finditer(span.sent.text) if (p := _parse(m, dos))]
+    if parsed and all(_relation(d, precision, dos) == "earlier" for (d, precision), _ in parsed):
+        return "earlier", parsed[0][1]
+    return None, ""
+
+
 def anchor_dates(span: Span, dos_text: str) -> tuple[Optional[str], str]:
     """How a date attached to ``span`` relates to the note's date of service: same, earlier, later or None."""
-    try:
-        dos = dt.date.fromisoformat(dos_text[:10])
-    except ValueError:
+    dos = _dos(dos_text)
+    if dos is None:
         return None, ""
     text = span.doc.text
     line_start = text.rfind("\n", 0, span.start_char) + 1

@@ -6,6 +6,8 @@ cptscan components. Built once per process (``build_pipeline``) and reused for e
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Optional
 
 import spacy
@@ -14,10 +16,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..records import Mention, Modifier
+from ..rules import load_rules
 from . import components  # noqa: F401  (registers the factories)
 from .components import MENTIONS
 
-PIPE_NAMES = ("cptscan_sentences", "cptscan_targets", "cptscan_sections", "cptscan_context", "cptscan_assertion")
+PIPE_NAMES = ("cptscan_sentences", "cptscan_targets", "cptscan_sections", "cptscan_context",
+              "cptscan_document_kind", "cptscan_assertion")
 
 
 def build_pipeline(extra_pipes: tuple[tuple[str, dict], ...] = ()) -> Language:
@@ -40,7 +44,37 @@ def make_doc(nlp: Language, text: str, date_of_service: Optional[str], note_type
 
 
 def mentions_of(doc: Doc) -> list[Mention]:
-    """Every mention in the span group, in text order, with the rule and cues that explain it."""
+    """Every mention in text order, with the rule and cues that explain it.
+
+    Exclusion matches (e.g. "perivascular fat stranding") only serve to out-prune shorter matches and are
+    not reported; adjacent mentions of one label ("CaRi-Heart (Caristo) perivascular fat analysis") are
+    one mention, whose assertion is the strongest of its parts.
+    """
+    rules = load_rules()
+    excluded = set(rules.labels_of_kind("exclusion"))
+    return _merge_adjacent([m for m in _raw_mentions(doc) if m.label not in excluded], doc.text,
+                           rules.context["assertion_precedence"], rules.context["assertion_of_category"])
+
+
+GAP = re.compile(r"[\s(),/:\-]*")
+
+
+def _merge_adjacent(mentions: list[Mention], text: str, precedence: list[str], assertion_of: dict[str, str]) -> list[Mention]:
+    rank = {assertion_of[c]: i for i, c in enumerate(precedence)}
+    out: list[Mention] = []
+    for m in mentions:
+        last = out[-1] if out else None
+        if last and last.label == m.label and m.start >= last.end and GAP.fullmatch(text[last.end:m.start]):
+            assertion = min((last.assertion, m.assertion), key=lambda a: rank.get(a, len(rank)))
+            out[-1] = replace(last, end=m.end, text=text[last.start:m.end], assertion=assertion,
+                              rule=f"{last.rule}+{m.rule}", modifiers=tuple(dict.fromkeys(last.modifiers + m.modifiers)),
+                              score=max(last.score, m.score))
+        else:
+            out.append(m)
+    return out
+
+
+def _raw_mentions(doc: Doc) -> list[Mention]:
     spans = sorted(doc.spans[MENTIONS], key=lambda s: (s.start_char, s.end_char, s.label_)) if MENTIONS in doc.spans else []
     out = []
     for span in spans:

@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 
 RULE_FILES = ("target_rules.json", "context_rules.json", "section_rules.json")
-KNOWN_LABEL_KINDS = {"service", "concept", "evidence"}
+KNOWN_LABEL_KINDS = {"service", "concept", "evidence", "exclusion"}
 KNOWN_DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
 
 
