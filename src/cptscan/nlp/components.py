@@ -62,7 +62,9 @@ def make_sentences(nlp: Language, name: str) -> LineSentencizer:
 @Language.factory("cptscan_targets", default_config={"span_group": MENTIONS})
 def make_targets(nlp: Language, name: str, span_group: str) -> TargetMatcher:
     """medspaCy's TargetMatcher with the packaged target rules; results go to a span group (they overlap)."""
-    matcher = TargetMatcher(nlp, name=name, result_type="group", span_group_name=span_group)
+    # prune=False: mentions of different labels may overlap ("multispectral images of the thigh burn" is both
+    # the service and its input); same-label overlaps and exclusions are resolved in ``mentions_of``.
+    matcher = TargetMatcher(nlp, name=name, result_type="group", span_group_name=span_group, prune=False)
     matcher.add([TargetRule.from_dict(rule) for rule in load_rules().target["target_rules"]])
     return matcher
 

@@ -22,7 +22,8 @@ DATE = re.compile(
     r"|(?P<named>\b(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:(?P<nd>\d{1,2}),?\s+)?(?P<ny>\d{4})\b)",
     re.IGNORECASE,
 )
-CONNECTORS = r"\s*(?:(?:[(,:]|from|of|on|in|at|dated|done|performed|obtained|acquired|reported|run|ran|-)\s*){0,2}"
+CONNECTORS = (r"\s*(?:(?:[(,:]|from|of|on|in|at|dated|done|performed|obtained|acquired|reported|run|ran|-|"
+              r"analysis|report|results?|imaging|scan|study|exam|data|set|dataset|images)\s*){0,3}")
 BEFORE_WINDOW = 24
 AFTER_WINDOW = 28
 

@@ -46,13 +46,17 @@ def make_doc(nlp: Language, text: str, date_of_service: Optional[str], note_type
 def mentions_of(doc: Doc) -> list[Mention]:
     """Every mention in text order, with the rule and cues that explain it.
 
-    Exclusion matches (e.g. "perivascular fat stranding") only serve to out-prune shorter matches and are
-    not reported; adjacent mentions of one label ("CaRi-Heart (Caristo) perivascular fat analysis") are
-    one mention, whose assertion is the strongest of its parts.
+    Exclusion matches (e.g. "perivascular fat stranding") remove the mentions inside them and are not
+    reported; overlapping or adjacent mentions of one label ("CaRi-Heart (Caristo) perivascular fat
+    analysis") are one mention, whose assertion is the strongest of its parts.
     """
     rules = load_rules()
     excluded = set(rules.labels_of_kind("exclusion"))
-    return _merge_adjacent([m for m in _raw_mentions(doc) if m.label not in excluded], doc.text,
+    raw = _raw_mentions(doc)
+    exclusions = [m for m in raw if m.label in excluded]
+    kept = [m for m in raw if m.label not in excluded
+            and not any(x.start <= m.start and m.end <= x.end for x in exclusions)]
+    return _merge_adjacent(sorted(kept, key=lambda m: (m.label, m.start, m.end)), doc.text,
                            rules.context["assertion_precedence"], rules.context["assertion_of_category"])
 
 
@@ -60,18 +64,20 @@ GAP = re.compile(r"[\s(),/:\-]*")
 
 
 def _merge_adjacent(mentions: list[Mention], text: str, precedence: list[str], assertion_of: dict[str, str]) -> list[Mention]:
+    """``mentions`` sorted by (label, start); returns them merged, in text order."""
     rank = {assertion_of[c]: i for i, c in enumerate(precedence)}
     out: list[Mention] = []
     for m in mentions:
         last = out[-1] if out else None
-        if last and last.label == m.label and m.start >= last.end and GAP.fullmatch(text[last.end:m.start]):
+        if last and last.label == m.label and (m.start < last.end or GAP.fullmatch(text[last.end:m.start])):
             assertion = min((last.assertion, m.assertion), key=lambda a: rank.get(a, len(rank)))
-            out[-1] = replace(last, end=m.end, text=text[last.start:m.end], assertion=assertion,
+            end = max(last.end, m.end)
+            out[-1] = replace(last, end=end, text=text[last.start:end], assertion=assertion,
                               rule=f"{last.rule}+{m.rule}", modifiers=tuple(dict.fromkeys(last.modifiers + m.modifiers)),
                               score=max(last.score, m.score))
         else:
             out.append(m)
-    return out
+    return sorted(out, key=lambda m: (m.start, m.end, m.label))
 
 
 def _raw_mentions(doc: Doc) -> list[Mention]:
