@@ -113,14 +113,16 @@ class DocumentKind:
         from spacy.matcher import Matcher
 
         spec = load_rules().context["document_rules"]
-        self.min_cues = spec["min_cues"]
+        self.min_weight = spec["min_weight"]
+        self.weight = {cue["literal"]: cue.get("weight", 1) for cue in spec["cues"]}
         self.matcher = Matcher(nlp.vocab)
         for cue in spec["cues"]:
             self.matcher.add(cue["literal"], [cue["pattern"]])
 
     def __call__(self, doc: Doc) -> Doc:
         found = sorted({doc.vocab.strings[match_id] for match_id, _, _ in self.matcher(doc)})
-        doc._.cptscan_admin_cues = tuple(found) if len(found) >= self.min_cues else ()
+        weight = sum(self.weight[cue] for cue in found)
+        doc._.cptscan_admin_cues = tuple(found) if weight >= self.min_weight else ()
         return doc
 
 
@@ -144,6 +146,7 @@ class AssertionResolver:
         self.precedence: list[str] = rules.context["assertion_precedence"]
         self.assertion_of: dict[str, str] = rules.context["assertion_of_category"]
         self.labels = rules.labels
+        self.sentence_negators = {name for name, spec in rules.labels.items() if spec.get("negates_sentence")}
         self.section_effect = {name: spec.get("assertion") for name, spec in rules.sections["sections"].items()}
         self.exam_sections = {name for name, spec in rules.sections["sections"].items() if spec.get("role") == "exam"}
 
@@ -169,6 +172,11 @@ class AssertionResolver:
         for category in self.precedence:
             if category in categories:
                 return self.assertion_of[category], cues
+        if spec.get("anchor"):
+            negator = next((m for m in doc.spans[self.span_group] if m.label_ in self.sentence_negators
+                            and m.sent.start == span.sent.start), None)
+            if negator is not None:
+                return "negated", cues + (("WITHDRAWN", negator.text),)
         if doc._.cptscan_admin_cues and spec.get("anchor"):
             return "hypothetical", cues + (("DOCUMENT", "administrative: " + ", ".join(doc._.cptscan_admin_cues)),)
         effect = self.section_effect.get(section or "")
