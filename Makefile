@@ -20,6 +20,8 @@ test: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/cptscan scan corpora/demo/notes.jsonl -o /tmp/cptscan-demo-results.jsonl
+	@echo "Chart reconciliation of the demo claims (coder worklist, CSV):"
+	$(BIN)/cptscan worklist corpora/demo/notes.jsonl corpora/demo/claims.jsonl --results /tmp/cptscan-demo-results.jsonl --format csv
 
 train: $(STAMP)
 	$(BIN)/cptscan train
