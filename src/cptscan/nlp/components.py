@@ -154,16 +154,22 @@ class AssertionResolver:
         if self.span_group not in doc.spans:
             return doc
         title_end = _title_end(doc.text)
+        sentence_of = _sentence_starts(doc)
+        negated_sentences = {sentence_of[m.start]: m.text for m in doc.spans[self.span_group]
+                             if m.label_ in self.sentence_negators}
         for span in doc.spans[self.span_group]:
             section = doc[span.start]._.section
             category = section.category if section is not None else None
             if category is None and span.start_char < title_end:
                 category = "title"
             span._.cptscan_section = category
-            span._.cptscan_assertion, span._.cptscan_cues = self.resolve(span, category, doc._.cptscan_dos)
+            sentence = doc[sentence_of[span.start]:max(span.end, _sentence_end(doc, sentence_of, span.start))]
+            span._.cptscan_assertion, span._.cptscan_cues = self.resolve(
+                span, category, doc._.cptscan_dos, sentence, negated_sentences.get(sentence_of[span.start]))
         return doc
 
-    def resolve(self, span: Span, section: Optional[str], dos: Optional[str]) -> tuple[str, tuple]:
+    def resolve(self, span: Span, section: Optional[str], dos: Optional[str], sentence: Span,
+                withdrawal: Optional[str]) -> tuple[str, tuple]:
         spec: dict[str, Any] = self.labels.get(span.label_, {})
         ignored = set(spec.get("ignore_categories", ()))
         doc = span.doc
@@ -172,11 +178,8 @@ class AssertionResolver:
         for category in self.precedence:
             if category in categories:
                 return self.assertion_of[category], cues
-        if spec.get("anchor"):
-            negator = next((m for m in doc.spans[self.span_group] if m.label_ in self.sentence_negators
-                            and m.sent.start == span.sent.start), None)
-            if negator is not None:
-                return "negated", cues + (("WITHDRAWN", negator.text),)
+        if spec.get("anchor") and withdrawal is not None:
+            return "negated", cues + (("WITHDRAWN", withdrawal),)
         if doc._.cptscan_admin_cues and spec.get("anchor"):
             return "hypothetical", cues + (("DOCUMENT", "administrative: " + ", ".join(doc._.cptscan_admin_cues)),)
         effect = self.section_effect.get(section or "")
@@ -193,7 +196,7 @@ class AssertionResolver:
             if relation == "same":
                 return "affirmed", cues + (("DATE", date_text),)
             if "CURRENT_ENCOUNTER" not in categories:
-                relation, date_text = sentence_dates(span, dos)
+                relation, date_text = sentence_dates(sentence.text, dos)
                 if relation == "earlier":
                     return "historical", cues + (("DATE", date_text),)
         if spec.get("needs_current_cue"):
@@ -201,6 +204,24 @@ class AssertionResolver:
                 return "affirmed", cues
             return "historical", cues + (("NO_CURRENT_CUE", ""),)
         return "affirmed", cues
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    """For each token, the index of its sentence's first token (one pass; ``span.sent`` rescans the doc)."""
+    starts, current = [], 0
+    for token in doc:
+        if token.is_sent_start:
+            current = token.i
+        starts.append(current)
+    return starts
+
+
+def _sentence_end(doc: Doc, sentence_of: list[int], i: int) -> int:
+    start = sentence_of[i]
+    j = i
+    while j < len(doc) and sentence_of[j] == start:
+        j += 1
+    return j
 
 
 TITLE_LINES = 2

@@ -63,7 +63,7 @@ def _dos(dos_text: str) -> Optional[dt.date]:
         return None
 
 
-def sentence_dates(span: Span, dos_text: str) -> tuple[Optional[str], str]:
+def sentence_dates(sentence: str, dos_text: str) -> tuple[Optional[str], str]:
     """'earlier' when the mention's sentence carries dates and every one is before the date of service.
 
     The fallback for a mention with no date of its own: "Reviewed CCTA 6/9 w/ AI plaque quantification"
@@ -72,7 +72,7 @@ def sentence_dates(span: Span, dos_text: str) -> tuple[Optional[str], str]:
     dos = _dos(dos_text)
     if dos is None:
         return None, ""
-    parsed = [(p, m.group(0)) for m in DATE.finditer(span.sent.text) if (p := _parse(m, dos))]
+    parsed = [(p, m.group(0)) for m in DATE.finditer(sentence) if (p := _parse(m, dos))]
     if parsed and all(_relation(d, precision, dos) == "earlier" for (d, precision), _ in parsed):
         return "earlier", parsed[0][1]
     return None, ""

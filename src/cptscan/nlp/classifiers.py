@@ -1,0 +1,153 @@
+"""Sentence classifiers trained by ``cptscan train``, as spaCy components after ``cptscan_assertion``.
+
+The rules find the phrasings someone wrote down; the classifiers catch the rest: a physician's own
+reading written in words no rule knows ("on my review the quantified burden ..."), or a performed service
+described without a rule's keyword. They add mentions; they never remove or re-assert a rule mention.
+
+To stay fast and to keep them from inventing services in unrelated notes, they look only at notes that
+already hold an anchor mention (the note is about an in-scope service, whatever its assertion), and only at
+sentences no rule mention of the predicted label already covers. A model is unpickled only through
+``cptscan.models.load_verified`` (hash and scikit-learn version checked), because a joblib file is code.
+
+No ``from __future__ import annotations`` here: spaCy validates factory configs from real annotations.
+"""
+
+import re
+from typing import Any, Iterable, List, Optional, Sequence, Tuple
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..models import ModelIntegrityError, load_verified
+from ..rules import load_rules
+from .components import MENTIONS, _title_end
+
+INTERPRETATION_LABEL = "PHYSICIAN_INTERPRETATION"
+#: the class of the service model that means "no performed in-scope service in this sentence".
+REST = "other"
+DIGITS = re.compile(r"\d")
+SPACES = re.compile(r"\s+")
+
+
+def classifier_text(sentence: str) -> str:
+    """What the models see: digits folded to 0 and whitespace collapsed (values vary, wording carries)."""
+    return SPACES.sub(" ", DIGITS.sub("0", sentence)).strip()
+
+
+def _stripped_span(doc: Doc, sent: Span) -> Optional[Span]:
+    """The sentence without trailing whitespace tokens/characters, as a span (None if it is blank)."""
+    text = sent.text
+    end_char = sent.start_char + len(text.rstrip())
+    start_char = sent.start_char + (len(text) - len(text.lstrip()))
+    if end_char <= start_char:
+        return None
+    return doc.char_span(start_char, end_char, alignment_mode="contract")
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start_char < b.end_char and b.start_char < a.end_char
+
+
+class SentenceClassifier:
+    """Adds one mention per sentence a scikit-learn model scores at or above ``threshold``.
+
+    ``positive`` maps a model class to the mention label it produces; the score of a sentence is the
+    probability of its best positive class.
+    """
+
+    def __init__(self, model: Any, kind: str, positive: dict, threshold: float):
+        self.model = model
+        self.kind = kind
+        self.positive = positive
+        self.threshold = float(threshold)
+        classes = [str(c) for c in model.classes_]
+        missing = set(positive) - set(classes)
+        if missing:
+            raise ModelIntegrityError(f"the {kind} model has no class {sorted(missing)}; run `cptscan train`")
+        self.columns = {label: classes.index(label) for label in positive}
+        self.anchors = set(load_rules().anchor_labels)
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = list(doc.spans[MENTIONS]) if MENTIONS in doc.spans else []
+        if not any(m.label_ in self.anchors for m in mentions):
+            return doc
+        sentences = [s for s in (_stripped_span(doc, sent) for sent in doc.sents) if s is not None]
+        if not sentences:
+            return doc
+        added = []
+        for sentence, label, p in self._positives(sentences):
+            if any(m.label_ == label and _overlaps(m, sentence) for m in mentions):
+                continue
+            added.append(self._mention(doc, sentence, label, p, mentions))
+        if added:
+            doc.spans[MENTIONS] = mentions + added
+        return doc
+
+    def _positives(self, sentences: Sequence[Span]) -> Iterable[Tuple[Span, str, float]]:
+        probabilities = self.model.predict_proba([classifier_text(s.text) for s in sentences])
+        for sentence, row in zip(sentences, probabilities):
+            best = max(self.columns, key=lambda c: row[self.columns[c]])
+            p = float(row[self.columns[best]])
+            if p >= self.threshold:
+                yield sentence, self.positive[best], p
+
+    def _mention(self, doc: Doc, sentence: Span, label: str, p: float, mentions: List[Span]) -> Span:
+        span = Span(doc, sentence.start, sentence.end, label=label)
+        span._.cptscan_rule = f"model.{self.kind}"
+        span._.cptscan_score = p
+        span._.cptscan_assertion = _assertion_from_rules(sentence, label, mentions, self.anchors)
+        span._.cptscan_cues = (("MODEL", f"p={p:.2f}"),)
+        span._.cptscan_section = _section_of(sentence)
+        return span
+
+
+def _section_of(sentence: Span) -> Optional[str]:
+    """The section category at the sentence start, as the assertion step names it ("title" before any header)."""
+    token = sentence.doc[sentence.start]
+    section = token._.section if Token.has_extension("section") else None
+    category = getattr(section, "category", None)
+    if category is None and sentence.start_char < _title_end(sentence.doc.text):
+        return "title"
+    return category
+
+
+def _assertion_from_rules(sentence: Span, label: str, mentions: Sequence[Span], anchors: set) -> str:
+    """The assertion ConText and the assertion step gave the rule mentions inside the sentence.
+
+    The model says *what* a sentence documents; whether it happened at this encounter is the assertion
+    step's job. Mentions of the same label speak first, then anchor mentions, then any other; when they
+    agree on one non-affirmed assertion (negated, hypothetical, historical, family) the sentence takes it,
+    otherwise (none, or mixed) it is affirmed.
+    """
+    inside = [m for m in mentions if _overlaps(m, sentence) and m.label_ != "OUT_OF_SCOPE"]
+    for group in ([m for m in inside if m.label_ == label], [m for m in inside if m.label_ in anchors], inside):
+        assertions = {m._.cptscan_assertion for m in group}
+        if assertions:
+            return assertions.pop() if len(assertions) == 1 else "affirmed"
+    return "affirmed"
+
+
+def _load(model_path: str, sha256: str, sklearn_version: str) -> Any:
+    if not model_path:
+        raise ModelIntegrityError("no model_path configured; run `cptscan train` or remove the component")
+    return load_verified(model_path, sha256, sklearn_version)
+
+
+@Language.factory("cptscan_interpretation_classifier", default_config={
+    "model_path": "", "sha256": "", "sklearn_version": "", "threshold": 0.5, "labels": []})
+def make_interpretation_classifier(nlp: Language, name: str, model_path: str, sha256: str,
+                                   sklearn_version: str, threshold: float, labels: List[str]) -> SentenceClassifier:
+    """PHYSICIAN_INTERPRETATION mentions for sentences the model reads as the physician's own interpretation."""
+    model = _load(model_path, sha256, sklearn_version)
+    positive = {cls: INTERPRETATION_LABEL for cls in labels or ["interpretation"]}
+    return SentenceClassifier(model, "interpretation", positive, threshold)
+
+
+@Language.factory("cptscan_service_classifier", default_config={
+    "model_path": "", "sha256": "", "sklearn_version": "", "threshold": 0.5, "labels": []})
+def make_service_classifier(nlp: Language, name: str, model_path: str, sha256: str,
+                            sklearn_version: str, threshold: float, labels: List[str]) -> SentenceClassifier:
+    """Service-concept mentions for sentences the model reads as a performed in-scope service (by family)."""
+    model = _load(model_path, sha256, sklearn_version)
+    families = labels or [str(c) for c in model.classes_ if str(c) != REST]
+    return SentenceClassifier(model, "service", {family: family for family in families}, threshold)
