@@ -13,6 +13,7 @@ How mentions count, in plain words:
   same sentence as the service or its software, or by the study a report is about (its title or EXAM
   section);
 - *interpretation* is documented by an affirmed PHYSICIAN_INTERPRETATION mention (rule or classifier);
+- a service seen only by the classifier gives a ``needs_review`` candidate: shown, never counted;
 - shared evidence (software, interpretation) goes to the nearest service when a note holds more than one.
 """
 
@@ -70,7 +71,7 @@ def decide(
         if not services:
             continue
         entry = _variant(catalog.for_concept(concept), affirmed_concepts)
-        decisions.append(_decision(entry, services, mentions, affirmed_services, sentence_of, affirmed_concepts, rules))
+        decisions.append(_decision(entry, services, mentions, affirmed_services, sentence_of, rules))
     return decisions
 
 
@@ -91,7 +92,6 @@ def _decision(
     mentions: list[Mention],
     all_services: list[Mention],
     sentence_of: dict[int, int],
-    concepts: set[str],
     rules: RuleSet,
 ) -> CodeDecision:
     concept = entry.service_concept
@@ -118,6 +118,9 @@ def _decision(
 
     elements = {element: bool(found) for element, found in evidence.items()}
     missing = [element for element in entry.elements if not elements[element]]
+    status = "supported" if not missing else "documentation_gap"
+    if all(s.source == "model" for s in services):
+        status = "needs_review"  # only the classifier saw the service: shown to coders, never counted
     coverage = None
     coverage_mentions: list[Mention] = []
     if entry.coverage_applies:
@@ -130,10 +133,10 @@ def _decision(
     all_evidence = _unique(services + [m for found in evidence.values() for m in found] + variant_mentions + coverage_mentions)
     return CodeDecision(
         code=entry.code,
-        status="supported" if not missing else "documentation_gap",
+        status=status,
         missing=missing,
         coverage_documented=coverage,
-        confidence=_confidence(evidence),
+        confidence=_confidence(evidence) * max(s.score if s.source == "model" else 1.0 for s in services),
         elements=elements,
         evidence=all_evidence,
     )
