@@ -1,0 +1,24 @@
+"""One scanner for the whole unit session (loading it takes about two seconds)."""
+
+from __future__ import annotations
+
+import pytest
+
+import cptscan
+
+
+@pytest.fixture(scope="session")
+def scanner():
+    return cptscan.load()
+
+
+@pytest.fixture(scope="session")
+def scan(scanner):
+    """``scan(text, **fields)`` -> the result line of one note (which must have scanned without error)."""
+
+    def _scan(text: str, **fields):
+        result = scanner.scan_text(text, **fields)
+        assert result["error"] is None, result["error"]
+        return result
+
+    return _scan
