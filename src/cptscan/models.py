@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 MANIFEST = "manifest.json"
+#: manifest entry keys that are not forwarded as component settings as they are.
+ENTRY_KEYS = ("file", "sha256", "sklearn_version", "component")
 
 
 class ModelIntegrityError(RuntimeError):
@@ -67,10 +69,15 @@ def load_model_components(directory: Optional[Path] = None) -> tuple[tuple[tuple
     manifest = read_manifest(directory)
     pipes, hashes = [], {}
     for name, entry in manifest.get("models", {}).items():
+        # keys beyond the four every model has (threshold, labels) are the component's own settings
+        extra = {k: v for k, v in entry.items() if k not in ENTRY_KEYS}
         pipes.append((entry["component"], {
             "model_path": str(directory / entry["file"]),
             "sha256": entry["sha256"],
             "sklearn_version": entry["sklearn_version"],
+            **extra,
         }))
         hashes[name] = entry["sha256"][:16]
+    if pipes:
+        from .nlp import classifiers  # noqa: F401  (registers the classifier factories before build_pipeline)
     return tuple(pipes), hashes

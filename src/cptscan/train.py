@@ -1,0 +1,457 @@
+"""Trains the two sentence classifiers (``interpretation``, ``service``) from cptscan's own corpora.
+
+Data: ``corpora/generated`` and ``corpora/handwritten`` (notes, gold spans, sentence labels), split by
+``corpora/splits.json``; models are fitted on ``train`` and selected (C, threshold) on ``validation``. The
+shared development set is never read here: it measures the scanner, so it must not shape the models.
+
+Sentences are cut the way the scanner cuts them at inference (the ``cptscan_sentences`` component), not the
+way the generator wrote ``sentences.jsonl``; each pipeline sentence takes the label of the labelled
+segments covering most of it. The service model also needs the service *family* (which code), taken from
+the gold service spans inside the sentence or, failing that, from the note's gold codes.
+
+Everything is seeded and single-threaded so that one seed gives one set of metrics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional, Sequence
+
+import numpy as np
+
+from .nlp.classifiers import REST, classifier_text
+
+SEED = 2026
+CORPORA = ("generated", "handwritten")
+CORPUS_FILES = ("notes.jsonl", "gold.jsonl", "sentences.jsonl")
+FAMILY_OF_CODE = {"75577": "CCTA_PLAQUE_ANALYSIS", "0972T": "BURN_MULTISPECTRAL_IMAGING",
+                  "0992T": "PERIVASCULAR_FAT_ANALYSIS", "0993T": "PERIVASCULAR_FAT_ANALYSIS"}
+FAMILIES = tuple(sorted(set(FAMILY_OF_CODE.values())))
+INTERPRETATION_CLASSES = ("interpretation", "software_output", REST)
+#: a pipeline sentence takes a segment label covering at least this share of its characters (as the generator).
+MIN_COVER = 0.4
+C_GRID = (0.5, 2.0, 8.0)
+THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.30, 0.96, 0.05))
+COMPONENTS = {"interpretation": "cptscan_interpretation_classifier", "service": "cptscan_service_classifier"}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One pipeline sentence with its labels for both models."""
+
+    note_id: str
+    start: int
+    end: int
+    text: str
+    label: str  # service_performed / software_output / interpretation / other
+    family: Optional[str]  # service family of a service_performed sentence (None if unknown)
+    split: str
+
+
+@dataclass
+class Corpus:
+    sentences: list[Sentence]
+    boundary_agreement: float  # share of labelled segments the pipeline cuts at the same offsets
+    unknown_family: int  # service_performed sentences left out of the service model
+    training_data_sha256: str
+
+
+# -- data -------------------------------------------------------------------------------------------------
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def training_data_sha256(root: Path) -> str:
+    """One hash over every file training reads, so a manifest names the exact data behind its models."""
+    digest = hashlib.sha256()
+    for corpus in CORPORA:
+        for name in CORPUS_FILES:
+            digest.update((root / corpus / name).read_bytes())
+    digest.update((root / "splits.json").read_bytes())
+    return digest.hexdigest()
+
+
+def _sentencizer():
+    """The scanner's tokenizer and sentence component alone: inference segmentation, without the rules."""
+    import spacy
+    from medspacy.custom_tokenizer import create_medspacy_tokenizer
+
+    from .nlp import components  # noqa: F401  (registers cptscan_sentences)
+
+    nlp = spacy.blank("en")
+    nlp.tokenizer = create_medspacy_tokenizer(nlp)
+    nlp.add_pipe("cptscan_sentences")
+    return nlp
+
+
+def pipeline_sentences(texts: Iterable[str]) -> Iterable[list[tuple[int, int]]]:
+    """Per text, the stripped (start, end) offsets of the sentences the scanner's pipeline makes."""
+    from .textprep import neutralise_markup
+
+    nlp = _sentencizer()
+    texts = [neutralise_markup(t) for t in texts]
+    nlp.max_length = max([nlp.max_length] + [len(t) + 1 for t in texts])
+    for doc in nlp.pipe(texts):
+        out = []
+        for sent in doc.sents:
+            text = sent.text
+            start = sent.start_char + len(text) - len(text.lstrip())
+            end = sent.start_char + len(text.rstrip())
+            if end > start:
+                out.append((start, end))
+        yield out
+
+
+def _label_of(text: str, start: int, end: int, segments: Sequence[dict]) -> str:
+    """The non-``other`` segment label covering most non-space characters, if it covers >= 40%."""
+    size = sum(not ch.isspace() for ch in text[start:end]) or 1
+    cover: Counter[str] = Counter()
+    for seg in segments:
+        lo, hi = max(start, seg["start"]), min(end, seg["end"])
+        if hi > lo and seg["label"] != REST:
+            cover[seg["label"]] += sum(not ch.isspace() for ch in text[lo:hi])
+    if cover:
+        label, n = cover.most_common(1)[0]
+        if n / size >= MIN_COVER:
+            return label
+    return REST
+
+
+def _family_of(start: int, end: int, gold: dict) -> Optional[str]:
+    """Which service a sentence documents: its gold service spans (affirmed first), else the note's codes."""
+    spans = [s for s in gold.get("spans", []) if s["label"] in FAMILIES and s["start"] < end and start < s["end"]]
+    for wanted in (True, False):
+        labels = {s["label"] for s in spans if (s["assertion"] == "affirmed") == wanted}
+        if len(labels) == 1:
+            return labels.pop()
+    families = {FAMILY_OF_CODE[c["code"]] for c in gold.get("codes", []) if c["code"] in FAMILY_OF_CODE}
+    return families.pop() if len(families) == 1 else None
+
+
+def load_corpus(root: Path, limit: Optional[int] = None) -> Corpus:
+    """Pipeline sentences of the train and validation notes, labelled from the corpus files.
+
+    ``limit`` keeps the first ``limit`` notes of each split (for quick tests).
+    """
+    splits = json.loads((root / "splits.json").read_text(encoding="utf-8"))
+    split_of = {nid: name for name in ("train", "validation") for nid in splits[name]}
+    notes, gold, segments = {}, {}, defaultdict(list)
+    for corpus in CORPORA:
+        notes.update({n["note_id"]: n for n in _jsonl(root / corpus / "notes.jsonl")})
+        gold.update({g["note_id"]: g for g in _jsonl(root / corpus / "gold.jsonl")})
+        for seg in _jsonl(root / corpus / "sentences.jsonl"):
+            segments[seg["note_id"]].append(seg)
+    ids = [nid for nid in sorted(notes) if nid in split_of]
+    if limit is not None:
+        ids = [nid for name in ("train", "validation") for nid in [i for i in ids if split_of[i] == name][:limit]]
+    sentences, same, total, unknown = [], 0, 0, 0
+    for nid, cuts in zip(ids, pipeline_sentences(notes[nid]["text"] for nid in ids)):
+        text = notes[nid]["text"]
+        cut_set = set(cuts)
+        same += sum((s["start"], s["end"]) in cut_set for s in segments[nid])
+        total += len(segments[nid])
+        for start, end in cuts:
+            label = _label_of(text, start, end, segments[nid])
+            family = _family_of(start, end, gold[nid]) if label == "service_performed" else None
+            unknown += label == "service_performed" and family is None
+            sentences.append(Sentence(nid, start, end, text[start:end], label, family, split_of[nid]))
+    return Corpus(sentences, same / total if total else 0.0, unknown, training_data_sha256(root))
+
+
+def interpretation_target(s: Sentence) -> str:
+    return s.label if s.label in INTERPRETATION_CLASSES else REST
+
+
+def service_target(s: Sentence) -> Optional[str]:
+    """The family of a performed-service sentence, ``other`` for the rest, None when the family is unknown."""
+    if s.label != "service_performed":
+        return REST
+    return s.family
+
+
+# -- models -----------------------------------------------------------------------------------------------
+def make_features():
+    """Word 1-2-grams (phrasing) and char 3-5-grams (abbreviations, typos, "c t a"), both sublinear TF-IDF."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
+    return FeatureUnion([
+        ("word", TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=30000, sublinear_tf=True,
+                                 dtype=np.float32)),
+        ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=3, max_features=60000,
+                                 sublinear_tf=True, dtype=np.float32)),
+    ])
+
+
+def _classifier(c: float, seed: int):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=seed)
+
+
+def _rounded(tp: int, fp: int, fn: int) -> dict[str, float]:
+    from .evaluate.metrics import prf
+
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in prf(tp, fp, fn).items()}
+
+
+def binary_prf(gold: Sequence[bool], pred: Sequence[bool]) -> dict[str, float]:
+    pairs = list(zip(gold, pred))
+    return _rounded(sum(g and p for g, p in pairs), sum(p and not g for g, p in pairs), sum(g and not p for g, p in pairs))
+
+
+def positive_predictions(proba: np.ndarray, classes: Sequence[str], positives: Sequence[str],
+                         threshold: float) -> list[Optional[str]]:
+    """Per row the best positive class if its probability reaches ``threshold`` (as the component decides)."""
+    cols = [list(classes).index(p) for p in positives]
+    out = []
+    for row in proba:
+        best = max(cols, key=lambda c: row[c])
+        out.append(classes[best] if row[best] >= threshold else None)
+    return out
+
+
+def score(gold: Sequence[str], pred: Sequence[Optional[str]], positives: Sequence[str]) -> dict[str, float]:
+    """Sentence P/R/F1 of the positives: a hit needs the right positive class (the right family)."""
+    tp = sum(g == p for g, p in zip(gold, pred) if p is not None)
+    fp = sum(p is not None and g != p for g, p in zip(gold, pred))
+    fn = sum(g in positives and g != p for g, p in zip(gold, pred))
+    return _rounded(tp, fp, fn)
+
+
+@dataclass
+class Trained:
+    """A fitted model (a plain scikit-learn Pipeline) with what was chosen on validation and why."""
+
+    name: str
+    model: Any
+    positives: list[str]
+    threshold: float
+    c: float
+    validation: dict[str, Any] = field(default_factory=dict)
+    selection: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def fit_model(name: str, train_x: list[str], train_y: list[str], val_x: list[str], val_y: list[str],
+              positives: Sequence[str], seed: int, c_grid: Sequence[float] = C_GRID) -> Trained:
+    """Features fitted once on train; C and the threshold chosen by positive-class F1 on validation."""
+    from sklearn.pipeline import Pipeline
+
+    features = make_features()
+    xtr = features.fit_transform(train_x)
+    xva = features.transform(val_x)
+    fitted, selection = {}, []
+    for c in c_grid:
+        clf = _classifier(c, seed).fit(xtr, train_y)
+        proba = clf.predict_proba(xva)
+        classes = [str(k) for k in clf.classes_]
+        fitted[c] = (clf, proba)
+        for t in THRESHOLDS:
+            metrics = score(val_y, positive_predictions(proba, classes, positives, t), positives)
+            selection.append({"C": c, "threshold": t, **metrics})
+    c, t = _choose(selection)
+    clf, proba = fitted[c]
+    metrics = next(row for row in selection if row["C"] == c and row["threshold"] == t)
+    metrics = {k: v for k, v in metrics.items() if k not in ("C", "threshold")}
+    _drop_stop_words(features)
+    model = Pipeline([("features", features), ("clf", clf)])
+    classes = [str(k) for k in clf.classes_]
+    validation = {"positive": metrics, "per_class": _per_class(val_y, proba, classes)}
+    counts = {"train": dict(sorted(Counter(train_y).items())), "validation": dict(sorted(Counter(val_y).items()))}
+    return Trained(name, model, list(positives), t, c, validation, selection, counts)
+
+
+def _choose(selection: list[dict[str, Any]]) -> tuple[float, float]:
+    """Best (F1, precision) on validation; among ties the smallest C and the middle of its threshold plateau.
+
+    Validation shares the generator's templates, so many settings tie at the top; the middle of a plateau
+    is the threshold least tuned to those templates.
+    """
+    top = max((row["f1"], row["precision"]) for row in selection)
+    tied = [row for row in selection if (row["f1"], row["precision"]) == top]
+    c = min(row["C"] for row in tied)
+    plateau = sorted(row["threshold"] for row in tied if row["C"] == c)
+    return c, plateau[(len(plateau) - 1) // 2]
+
+
+def _per_class(gold: Sequence[str], proba: np.ndarray, classes: list[str]) -> dict[str, dict[str, float]]:
+    """Arg-max P/R/F1 per class (the threshold applies to positives only; this shows the confusions)."""
+    pred = [classes[i] for i in proba.argmax(axis=1)]
+    return {k: binary_prf([g == k for g in gold], [p == k for p in pred]) for k in classes}
+
+
+def _drop_stop_words(features) -> None:
+    """TfidfVectorizer keeps every pruned term in ``stop_words_`` (only for introspection): megabytes."""
+    for _, vec in features.transformer_list:
+        if hasattr(vec, "stop_words_"):
+            delattr(vec, "stop_words_")
+
+
+def train_models(corpus: Corpus, seed: int = SEED, c_grid: Sequence[float] = C_GRID) -> dict[str, Trained]:
+    """Both models from one labelled corpus."""
+    train = [s for s in corpus.sentences if s.split == "train"]
+    val = [s for s in corpus.sentences if s.split == "validation"]
+    x = lambda rows: [classifier_text(s.text) for s in rows]  # noqa: E731
+    interp = fit_model("interpretation", x(train), [interpretation_target(s) for s in train],
+                       x(val), [interpretation_target(s) for s in val], ["interpretation"], seed, c_grid)
+    train_s = [s for s in train if service_target(s) is not None]
+    val_s = [s for s in val if service_target(s) is not None]
+    service = fit_model("service", x(train_s), [service_target(s) for s in train_s],
+                        x(val_s), [service_target(s) for s in val_s], list(FAMILIES), seed, c_grid)
+    return {"interpretation": interp, "service": service}
+
+
+# -- writing ----------------------------------------------------------------------------------------------
+def save(models: dict[str, Trained], corpus: Corpus, out: Path, seed: int) -> dict[str, Any]:
+    """joblib files, manifest.json (hash-checked loading reads it), metrics.json and MODEL_CARD.md."""
+    import joblib
+    import sklearn
+
+    from .models import MANIFEST, file_sha256
+
+    out.mkdir(parents=True, exist_ok=True)
+    entries = {}
+    for name, trained in models.items():
+        path = out / f"{name}.joblib"
+        joblib.dump(trained.model, path, compress=3)
+        entries[name] = {"file": path.name, "sha256": file_sha256(path), "sklearn_version": sklearn.__version__,
+                         "component": COMPONENTS[name], "threshold": trained.threshold, "labels": trained.positives}
+    manifest = {"models": entries, "training_data_sha256": corpus.training_data_sha256,
+                "created": dt.date.today().isoformat(), "seed": seed}
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    metrics = metrics_of(models, corpus, seed)
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_card(out / "MODEL_CARD.md", metrics, manifest)
+    return metrics
+
+
+def metrics_of(models: dict[str, Trained], corpus: Corpus, seed: int) -> dict[str, Any]:
+    """Everything a rerun with the same seed must reproduce exactly (no dates, no hashes of pickles)."""
+    return {
+        "seed": seed,
+        "training_data_sha256": corpus.training_data_sha256,
+        "sentences": dict(Counter(s.split for s in corpus.sentences)),
+        "segmentation_boundary_agreement": round(corpus.boundary_agreement, 4),
+        "service_sentences_without_family": corpus.unknown_family,
+        "models": {name: {"C": t.c, "threshold": t.threshold, "positives": t.positives, "counts": t.counts,
+                          "validation": t.validation} for name, t in models.items()},
+    }
+
+
+ABLATION_START = "<!-- ablation:start -->"
+ABLATION_END = "<!-- ablation:end -->"
+
+
+def write_card(path: Path, metrics: dict[str, Any], manifest: dict[str, Any]) -> None:
+    """MODEL_CARD.md from the metrics; an ablation block already in the card is kept (it is measured apart)."""
+    ablation = (f"{ABLATION_START}\nNot measured for this build yet: run "
+                f"`.venv/bin/python benchmarks/ablation.py --card`.\n{ABLATION_END}")
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        if ABLATION_START in old and ABLATION_END in old:
+            ablation = old[old.index(ABLATION_START):old.index(ABLATION_END) + len(ABLATION_END)]
+    path.write_text(_card_text(metrics, manifest, ablation), encoding="utf-8")
+
+
+def _metric_row(name: str, m: dict[str, Any]) -> str:
+    return f"| {name} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['tp']} | {m['fp']} | {m['fn']} |"
+
+
+def _card_text(metrics: dict[str, Any], manifest: dict[str, Any], ablation: str) -> str:
+    m = metrics["models"]
+    rows = ["| model / class | precision | recall | F1 | tp | fp | fn |", "|---|---|---|---|---|---|---|"]
+    for name, info in m.items():
+        rows.append(_metric_row(f"**{name}** (positives at threshold {info['threshold']}, C={info['C']})",
+                                info["validation"]["positive"]))
+        for cls, pc in info["validation"]["per_class"].items():
+            rows.append(_metric_row(f"{name} / {cls} (arg-max)", pc))
+    counts = "\n".join(f"- `{name}` train {info['counts']['train']}; validation {info['counts']['validation']}"
+                       for name, info in m.items())
+    return CARD.format(
+        created=manifest["created"], seed=metrics["seed"], data_sha=metrics["training_data_sha256"][:16],
+        sentences=metrics["sentences"], agreement=metrics["segmentation_boundary_agreement"],
+        unknown=metrics["service_sentences_without_family"], counts=counts, table="\n".join(rows),
+        interp_t=m["interpretation"]["threshold"], service_t=m["service"]["threshold"], ablation=ablation,
+        sklearn=next(iter(manifest["models"].values()))["sklearn_version"])
+
+
+CARD = """# cptscan sentence classifiers
+
+Built by `cptscan train` (`src/cptscan/train.py`) on {created}, seed {seed}, scikit-learn {sklearn}.
+Training data sha256 `{data_sha}…` (corpora/generated + corpora/handwritten + splits.json).
+Files: `interpretation.joblib`, `service.joblib` (plain scikit-learn Pipelines), `manifest.json`
+(hashes, thresholds; a model whose hash or scikit-learn version differs is refused at load),
+`metrics.json` (every figure below, reproduced exactly by the same seed).
+
+## What they do
+
+| model | classes | spaCy component | adds |
+|---|---|---|---|
+| `interpretation` | interpretation / software_output / other | `cptscan_interpretation_classifier` | `PHYSICIAN_INTERPRETATION` mention when P(interpretation) ≥ {interp_t} |
+| `service` | CCTA_PLAQUE_ANALYSIS / PERIVASCULAR_FAT_ANALYSIS / BURN_MULTISPECTRAL_IMAGING / other | `cptscan_service_classifier` | a service-concept mention (the family) when its P ≥ {service_t} |
+
+Both run after `cptscan_assertion`, only on notes that already hold an anchor mention (a service or
+same-session CT found by the rules, whatever its assertion), and only on sentences no rule mention of the
+predicted label covers. A model mention covers the whole sentence, has `rule` = `model.<name>`, `score` =
+the probability, and takes the assertion of the rule mentions inside the sentence when they agree on a
+non-affirmed one (else affirmed).
+
+## Data
+
+- Notes of `corpora/generated` (synthetic, seed 2026) and `corpora/handwritten` (64 hand-written), split by
+  `corpora/splits.json` (chart-grouped). Fitted on `train`, C and threshold chosen on `validation`.
+  **The shared development set is not used for training or selection**; it is only scored (ablation below).
+- Sentences are cut by the scanner's own `cptscan_sentences` component; each takes the label of the
+  `sentences.jsonl` segments covering ≥ 40% of it. Pipeline sentences per split: {sentences}. Share of
+  labelled segments the pipeline cuts at exactly the same offsets: {agreement} (the pipeline does not
+  split before a lower-case word after a full stop; the generator does).
+- Service family of a `service_performed` sentence: the gold service span inside it, else the note's
+  codes; {unknown} sentences had no single family and are left out of the service model.
+{counts}
+
+## Features and model
+
+TF-IDF (sublinear) of word 1-2-grams (≤ 30k, min_df 2) + char_wb 3-5-grams (≤ 60k, min_df 3) on the
+sentence with digits folded to 0 → LogisticRegression (lbfgs, class_weight balanced). C from
+{{0.5, 2, 8}} and the threshold from 0.30-0.95 chosen by positive-class F1 on validation.
+
+## Validation metrics (sentence level, validation split)
+
+A service hit needs the right family.
+
+{table}
+
+## Ablation on the development set (note level, `/work/shared/corpus-dev`)
+
+{ablation}
+
+## Known limits
+
+- The training text is mostly synthetic: the validation split shares the generator's templates, so
+  validation figures are optimistic; the development set is the honest measure.
+- Sentence level only: a model mention is a whole sentence, its assertion comes from rule mentions in the
+  sentence (a model-only sentence in a COMPARISON or PLAN section is still affirmed).
+- The interpretation model does not know which service a reading belongs to; coding attaches it to the
+  nearest service. It cannot tell a physician's reading of an *earlier* AI result from today's unless a
+  rule mention in the sentence carries the historical cue.
+- Notes without an anchor rule mention are never classified, so the models cannot recover a service the
+  rules missed entirely.
+"""
+
+
+def run(corpora: Path, out: Path, seed: int = SEED, limit: Optional[int] = None,
+        c_grid: Sequence[float] = C_GRID, write: bool = True) -> dict[str, Any]:
+    """Load, train, and (``write``) save into ``out``; returns the metrics."""
+    corpus = load_corpus(corpora, limit)
+    models = train_models(corpus, seed, c_grid)
+    if write:
+        return save(models, corpus, out, seed)
+    return metrics_of(models, corpus, seed)
+
