@@ -32,6 +32,8 @@ for _name, _default in (("cptscan_dos", None), ("cptscan_note_type", None), ("cp
         Doc.set_extension(_name, default=_default)
 
 SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*$")
+# "(K. Mensah)", "Dr. Lee", "approx. 40%": a period that ends an initial or a title does not end a sentence
+NOT_SENTENCE_END = re.compile(r"^(?:[A-Z]|dr|mr|mrs|ms|st|vs|approx|e\.g|i\.e|no|pt|fig|ref|acc)\.$", re.IGNORECASE)
 
 
 class LineSentencizer:
@@ -48,7 +50,7 @@ class LineSentencizer:
                 continue
             prev = doc[i - 1]
             starts = "\n" in prev.text or "\n" in prev.whitespace_
-            if not starts and SENTENCE_END.search(prev.text) and prev.whitespace_:
+            if not starts and SENTENCE_END.search(prev.text) and prev.whitespace_ and not NOT_SENTENCE_END.match(prev.text):
                 starts = token.text[:1].isupper() or token.text[:1].isdigit()
             token.is_sent_start = bool(starts)
         return doc
@@ -147,6 +149,7 @@ class AssertionResolver:
         self.assertion_of: dict[str, str] = rules.context["assertion_of_category"]
         self.labels = rules.labels
         self.sentence_negators = {name for name, spec in rules.labels.items() if spec.get("negates_sentence")}
+        self.current_determiners = set(rules.context["current_determiners"]["words"])
         self.section_effect = {name: spec.get("assertion") for name, spec in rules.sections["sections"].items()}
         self.exam_sections = {name for name, spec in rules.sections["sections"].items() if spec.get("role") == "exam"}
 
@@ -175,6 +178,9 @@ class AssertionResolver:
         doc = span.doc
         cues = tuple((m.category, doc[m.modifier_span[0]:m.modifier_span[1]].text) for m in span._.modifiers)
         categories = {c for c, _ in cues} - ignored
+        if span.start > 0 and doc[span.start - 1].lower_ in self.current_determiners:
+            cues += (("CURRENT_ENCOUNTER", doc[span.start - 1].text),)
+            categories.add("CURRENT_ENCOUNTER")
         for category in self.precedence:
             if category in categories:
                 return self.assertion_of[category], cues
@@ -183,6 +189,8 @@ class AssertionResolver:
         if doc._.cptscan_admin_cues and spec.get("anchor"):
             return "hypothetical", cues + (("DOCUMENT", "administrative: " + ", ".join(doc._.cptscan_admin_cues)),)
         effect = self.section_effect.get(section or "")
+        if effect in spec.get("ignore_section_effects", ()):
+            effect = None
         if effect == "historical" or effect == "family" or effect == "hypothetical":
             return effect, cues + (("SECTION", section),)
         if effect == "hypothetical_unless_performed" and not categories & {"PERFORMED", "CURRENT_ENCOUNTER"}:
