@@ -94,12 +94,14 @@ def make_sections(nlp: Language, name: str, span_group: str) -> Sectionizer:
 
 @Language.factory("cptscan_context", default_config={"span_group": MENTIONS, "use_default_rules": True})
 def make_context(nlp: Language, name: str, span_group: str, use_default_rules: bool) -> ConText:
-    """medspaCy's ConText: its default NegEx-style rules plus the service-level modifiers in context_rules.json."""
+    """medspaCy's ConText: its default NegEx-style rules, general refinements (negation_rules.json) and the
+    service-level modifiers (context_rules.json)."""
     context = ConText(
         nlp, name=name, rules="default" if use_default_rules else None, input_span_type="group",
         span_group_name=span_group, span_attrs=None,
     )
-    context.add([ConTextRule.from_dict(rule) for rule in load_rules().context["context_rules"]])
+    rules = load_rules()
+    context.add([ConTextRule.from_dict(rule) for rule in rules.negation["context_rules"] + rules.context["context_rules"]])
     return context
 
 

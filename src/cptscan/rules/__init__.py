@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-RULE_FILES = ("target_rules.json", "context_rules.json", "section_rules.json")
+RULE_FILES = ("target_rules.json", "context_rules.json", "negation_rules.json", "section_rules.json")
 KNOWN_LABEL_KINDS = {"service", "concept", "evidence", "exclusion"}
 KNOWN_DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
 
@@ -26,6 +26,7 @@ class RuleFileError(ValueError):
 class RuleSet:
     target: dict[str, Any]
     context: dict[str, Any]
+    negation: dict[str, Any]
     sections: dict[str, Any]
     sha256: str
 
@@ -63,13 +64,14 @@ def _validate_target(data: dict[str, Any]) -> None:
             raise RuleFileError(f"target_rules.json: rule {rule_id} has undeclared label {rule.get('category')!r}")
 
 
-def _validate_context(data: dict[str, Any]) -> None:
-    categories = set(data["assertion_of_category"]) | {"CURRENT_ENCOUNTER", "PERFORMED", "PSEUDO"}
+def _validate_context(data: dict[str, Any], main: dict[str, Any]) -> None:
+    """ConText rules use the categories that context_rules.json maps to assertions, or the evidence ones."""
+    categories = set(main["assertion_of_category"]) | {"CURRENT_ENCOUNTER", "PERFORMED", "PSEUDO", "POSSIBLE_EXISTENCE"}
     for rule in data.get("context_rules", []):
         if rule.get("category") not in categories:
-            raise RuleFileError(f"context_rules.json: {rule.get('literal')!r} has unknown category {rule.get('category')!r}")
+            raise RuleFileError(f"{data.get('file', 'context rules')}: {rule.get('literal')!r} has unknown category {rule.get('category')!r}")
         if rule.get("direction", "BIDIRECTIONAL") not in KNOWN_DIRECTIONS:
-            raise RuleFileError(f"context_rules.json: {rule.get('literal')!r} has unknown direction")
+            raise RuleFileError(f"{data.get('file', 'context rules')}: {rule.get('literal')!r} has unknown direction")
 
 
 def _validate_sections(data: dict[str, Any]) -> None:
@@ -90,7 +92,9 @@ def load_rules() -> RuleSet:
     except json.JSONDecodeError as exc:
         raise RuleFileError(f"rule file is not valid JSON: {exc}") from exc
     _validate_target(parsed["target_rules.json"])
-    _validate_context(parsed["context_rules.json"])
+    _validate_context(parsed["context_rules.json"], parsed["context_rules.json"])
+    _validate_context(parsed["negation_rules.json"], parsed["context_rules.json"])
     _validate_sections(parsed["section_rules.json"])
     digest = hashlib.sha256(b"".join(raw[name] for name in RULE_FILES)).hexdigest()
-    return RuleSet(parsed["target_rules.json"], parsed["context_rules.json"], parsed["section_rules.json"], digest)
+    return RuleSet(parsed["target_rules.json"], parsed["context_rules.json"], parsed["negation_rules.json"],
+                   parsed["section_rules.json"], digest)
