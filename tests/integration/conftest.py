@@ -1,0 +1,25 @@
+"""Integration tests: one scanner for the session, and paths to the installed command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import cptscan
+
+VENV_BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="session")
+def scanner():
+    return cptscan.load()
+
+
+@pytest.fixture(scope="session")
+def cli() -> str:
+    path = VENV_BIN / "cptscan"
+    if not path.exists():
+        pytest.skip("the cptscan console script is not installed next to this Python")
+    return str(path)
