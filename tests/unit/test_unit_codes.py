@@ -168,11 +168,8 @@ def test_burn_decision_on_device_result_is_the_interpretation(scan):
     assert decision["status"] == "supported"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a prognosis inside the physician's interpretation ('My interpretation of the DeepView classification: "
-    "healing expected') is read as a HYPOTHETICAL cue ('expected'), so the interpretation and the service "
-    "mention become hypothetical and 0972T loses its interpretation"))
 def test_healing_expected_is_a_result_not_a_hypothesis(scan):
+    """'healing expected' inside the physician's interpretation is the device result, not a hypothetical."""
     text = ("BURN CLINIC NOTE\nDeepView multispectral images of the left hand burn were captured today.\n"
             "My interpretation of the DeepView classification: healing expected; continue dressings.")
     decision = codes_of(scan(text, date_of_service=DOS))["0972T"]
