@@ -164,3 +164,15 @@ def test_worklist_csv_from_scan_results(runner, tmp_path):
     rows = result.stdout.splitlines()
     assert rows[0].startswith("id,priority,chart_id")
     assert any("deleted_code" in row and "75577" in row for row in rows[1:])
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "`cptscan worklist ... -o -` (and `reconcile -o -`) writes a file literally named '-' in the working "
+    "directory instead of stdout, unlike `scan`, where '-' means stdout"))
+def test_worklist_dash_output_means_stdout(runner, tmp_path, monkeypatch):
+    notes = write_jsonl(tmp_path / "notes.jsonl", NOTES)
+    claims = write_jsonl(tmp_path / "claims.jsonl", CLAIMS)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["worklist", str(notes), str(claims), "--format", "csv", "-o", "-"])
+    assert not (tmp_path / "-").exists()
+    assert result.stdout.startswith("id,priority,chart_id")
