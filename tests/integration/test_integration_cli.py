@@ -55,16 +55,6 @@ def test_scan_file_to_file(cli, tmp_path):
     assert proc.stdout == ""
 
 
-def test_scan_stdin_to_stdout(cli):
-    stdin = "".join(json.dumps(n) + "\n" for n in NOTES)
-    proc = subprocess.run([cli, "scan", "-", "-o", "-", "--quiet"], input=stdin, capture_output=True, text=True,
-                          env=_env(), timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    results = read_jsonl(proc.stdout)
-    assert _codes(results) == EXPECTED
-    assert "notes scanned" not in proc.stderr  # --quiet: no summary
-
-
 def test_python_dash_m_help():
     proc = subprocess.run([sys.executable, "-m", "cptscan", "--help"], capture_output=True, text=True, env=_env(),
                           timeout=60)
@@ -79,6 +69,16 @@ def runner(scanner, monkeypatch):
     monkeypatch.setattr(cptscan.scanner, "load", lambda **kwargs: scanner)
     monkeypatch.setattr(cptscan, "load", lambda **kwargs: scanner)
     return CliRunner()
+
+
+def test_scan_stdin_to_stdout(runner):
+    stdin = "".join(json.dumps(n) + "\n" for n in NOTES)
+    result = runner.invoke(app, ["scan", "-", "-o", "-"], input=stdin)
+    assert result.exit_code == 0, result.output
+    assert _codes(read_jsonl(result.stdout)) == EXPECTED
+    assert "3 notes scanned" in result.stderr  # the summary goes to stderr, never into the JSONL
+    quiet = runner.invoke(app, ["scan", "-", "-q"], input=stdin)
+    assert _codes(read_jsonl(quiet.stdout)) == EXPECTED and "notes scanned" not in quiet.stderr
 
 
 def test_explain_prints_the_code_and_the_cue(runner):

@@ -59,7 +59,7 @@ def test_pipe_texts_with_two_processes_matches_one(scanner):
 
 
 def test_scan_with_two_jobs_matches_one(scanner):
-    records = [{"note_id": f"n{i}", "text": TEXTS[i % len(TEXTS)], "date_of_service": DOS} for i in range(80)]
+    records = [{"note_id": f"n{i}", "text": TEXTS[i % len(TEXTS)], "date_of_service": DOS} for i in range(70)]
     records.insert(5, {"note_id": "n1", "text": TEXTS[0]})  # a duplicate id across the workers' chunks
     one = list(scanner.scan(records))
     two = list(scanner.scan(records, jobs=2))
