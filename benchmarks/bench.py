@@ -1,0 +1,454 @@
+"""cptscan benchmarks (issue 6): throughput, peak memory, latency and the gate's equivalence, in one run.
+
+    .venv/bin/python benchmarks/bench.py --shared ../shared                       # full run (baseline on every note)
+    .venv/bin/python benchmarks/bench.py --shared ../shared --baseline-sample 800 # baseline on a seeded sample
+
+Each throughput measurement runs in its own subprocess (``--worker``) so peak memory does not mix; the parent
+polls the subprocess tree in /proc (RSS and PSS, summed over the worker processes of ``jobs=2``) and the child
+reports its own ``ru_maxrss``. Model/pipeline loading is timed separately and not counted in throughput
+(except that ``jobs=2`` includes its pool start-up: the workers load their own scanner, as scan() does).
+Note text is never printed or logged; only counts, sizes and timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import logging
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "bench.json"
+SEED = 2026
+
+GOALS = {
+    "mixed_vs_baseline": 100.0,
+    "relevant_vs_baseline": 5.0,
+    "jobs2_vs_jobs1": 1.7,
+    "peak_rss_mb": 1024.0,
+    "p95_ms": 25.0,
+}
+
+csv.field_size_limit(sys.maxsize)
+
+
+# -- data -----------------------------------------------------------------------------------------------------
+def _jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def mtsamples(shared: Path) -> list[dict]:
+    with open(shared / "external" / "mtsamples" / "mtsamples.csv", encoding="utf-8", newline="") as fh:
+        return [{"note_id": f"MT-{row['note_id']}", "text": row["transcription"]}
+                for row in csv.DictReader(fh) if row["transcription"].strip()]
+
+
+def relevant_ids(shared: Path) -> set[str]:
+    with open(shared / "external" / "mtsamples" / "relevant_rows.tsv", encoding="utf-8", newline="") as fh:
+        return {f"MT-{row['note_id']}" for row in csv.DictReader(fh, delimiter="\t")}
+
+
+def dev_notes(shared: Path) -> list[dict]:
+    return _jsonl(shared / "corpus-dev" / "notes.jsonl")
+
+
+def dev_positives(shared: Path) -> list[dict]:
+    positive = {g["note_id"] for g in _jsonl(shared / "corpus-dev" / "gold.jsonl") if g["codes"]}
+    return [n for n in dev_notes(shared) if n["note_id"] in positive]
+
+
+def note_set(shared: Path, subset: str, sample: Optional[int] = None) -> list[dict]:
+    """``all``: every non-empty MTSamples transcription + the dev-set positives; ``relevant``: the dev-set
+    positives + the MTSamples rows listed in relevant_rows.tsv. ``sample``: a seeded random sample, in order."""
+    mts = mtsamples(shared)
+    if subset == "relevant":
+        wanted = relevant_ids(shared)
+        mts = [n for n in mts if n["note_id"] in wanted]
+    notes = mts + dev_positives(shared)
+    if sample is not None and sample < len(notes):
+        keep = set(random.Random(SEED).sample(range(len(notes)), sample))
+        notes = [n for i, n in enumerate(notes) if i in keep]
+    return notes
+
+
+def size_of(notes: list[dict]) -> int:
+    return sum(len(n["text"].encode("utf-8")) for n in notes)
+
+
+# -- machine --------------------------------------------------------------------------------------------------
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {"python": platform.python_version(), "platform": platform.platform()}
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        models = [line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")]
+        info["cpu"] = models[0] if models else platform.processor()
+    except OSError:
+        info["cpu"] = platform.processor()
+    info["cores"] = os.cpu_count()
+    info["cores_available"] = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        mem = {line.split(":")[0]: line.split(":")[1].strip() for line in Path("/proc/meminfo").read_text().splitlines()}
+        info["ram_gb"] = round(int(mem["MemTotal"].split()[0]) / 1024 ** 2, 1)
+    except (OSError, KeyError):
+        info["ram_gb"] = None
+    import medspacy
+    import spacy
+
+    info["spacy"] = spacy.__version__
+    info["medspacy"] = getattr(medspacy, "__version__", "?")
+    return info
+
+
+def loadavg() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+# -- memory polling -------------------------------------------------------------------------------------------
+def _children(pid: int) -> list[int]:
+    out = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                out.extend(int(c) for c in fh.read().split())
+    except OSError:
+        pass
+    return out
+
+
+def _tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        todo.extend(_children(p))
+    return pids
+
+
+def _kb(path: str, key: str) -> int:
+    try:
+        with open(path) as fh:
+            for line in fh:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class MemoryPoller(threading.Thread):
+    """Peak of the summed RSS and PSS of a process and its descendants, sampled every ``interval`` s."""
+
+    def __init__(self, pid: int, interval: float = 0.1):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.peak_rss_kb = self.peak_pss_kb = self.peak_single_rss_kb = 0
+        self.max_procs = 0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            pids = _tree(self.pid)
+            rss = [_kb(f"/proc/{p}/status", "VmRSS:") for p in pids]
+            pss = sum(_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids)
+            self.peak_rss_kb = max(self.peak_rss_kb, sum(rss))
+            self.peak_single_rss_kb = max([self.peak_single_rss_kb, *rss])
+            self.peak_pss_kb = max(self.peak_pss_kb, pss)
+            self.max_procs = max(self.max_procs, sum(1 for r in rss if r))
+            self.stopped.wait(self.interval)
+
+
+# -- workers (each run in its own subprocess) -----------------------------------------------------------------
+def _quiet() -> None:
+    from loguru import logger
+
+    logger.remove()
+    logger.add(sys.stderr, level="WARNING")
+    logging.getLogger("cptscan").setLevel(logging.ERROR)  # "note X not scanned" warnings carry ids only, but are noise
+
+
+def _digest(results: list[dict]) -> str:
+    return hashlib.sha256("\n".join(json.dumps(r, sort_keys=True) for r in results).encode()).hexdigest()
+
+
+def worker(mode: str, shared: Path, subset: str, sample: Optional[int]) -> dict[str, Any]:
+    _quiet()
+    notes = note_set(shared, subset, sample)
+    out: dict[str, Any] = {"mode": mode, "subset": subset, "notes": len(notes), "bytes": size_of(notes),
+                           "sample": sample}
+    t0 = time.perf_counter()
+    if mode == "baseline":
+        import medspacy
+        from medspacy.target_matcher import TargetRule
+
+        from cptscan.rules import load_rules
+
+        nlp = medspacy.load()  # PyRuSH sentences, target matcher, ConText
+        nlp.get_pipe("medspacy_target_matcher").add(
+            [TargetRule.from_dict(rule) for rule in load_rules().target["target_rules"]])
+        out["pipeline"] = nlp.pipe_names
+        out["load_seconds"] = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        ents = sum(len(doc.ents) for doc in nlp.pipe((n["text"] for n in notes), batch_size=32))
+        out["seconds"] = time.perf_counter() - t1
+        out["targets_found"] = ents
+    else:
+        import cptscan
+
+        jobs = 2 if mode == "cptscan_jobs2" else 1
+        scanner = cptscan.load()
+        out["load_seconds"] = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        results = list(scanner.scan(notes, jobs=jobs))
+        out["seconds"] = time.perf_counter() - t1
+        out["jobs"] = jobs
+        out["notes_gated_in"] = sum(scanner.gate.passes(n["text"]) for n in notes) if jobs == 1 else None
+        out["notes_with_codes"] = sum(bool(r["codes"]) for r in results)
+        out["errors"] = sum(bool(r["error"]) for r in results)
+        out["results_sha256"] = _digest(results)
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out["ru_maxrss_self_mb"] = round(self_kb / 1024, 1)
+    out["ru_maxrss_children_mb"] = round(child_kb / 1024, 1)
+    out["mb_per_s"] = out["bytes"] / 1e6 / out["seconds"]
+    out["notes_per_s"] = out["notes"] / out["seconds"]
+    return out
+
+
+def run_worker(mode: str, shared: Path, subset: str, sample: Optional[int]) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
+        out_path = tmp.name
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", mode, "--shared", str(shared),
+           "--subset", subset, "--out", out_path]
+    if sample is not None:
+        cmd += ["--sample", str(sample)]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT)
+    poller = MemoryPoller(proc.pid)
+    poller.start()
+    rc = proc.wait()
+    poller.stopped.set()
+    poller.join()
+    if rc != 0:
+        raise SystemExit(f"benchmark worker {mode}/{subset} failed with exit code {rc}")
+    result = json.loads(Path(out_path).read_text())
+    os.unlink(out_path)
+    result["wall_with_load_seconds"] = time.perf_counter() - started
+    result["peak_tree_rss_mb"] = round(poller.peak_rss_kb / 1024, 1)
+    result["peak_tree_pss_mb"] = round(poller.peak_pss_kb / 1024, 1)
+    result["peak_single_process_rss_mb"] = round(max(poller.peak_single_rss_kb / 1024, result["ru_maxrss_self_mb"],
+                                                     result["ru_maxrss_children_mb"]), 1)
+    result["processes"] = poller.max_procs
+    return result
+
+
+# -- latency --------------------------------------------------------------------------------------------------
+def latency_note(shared: Path, target_bytes: int = 3000) -> tuple[dict, str]:
+    """A ~3 KB note that mentions a service: a generated-corpus positive padded with real distractor text
+    (MTSamples sentences the gate rejects, so they cannot add mentions)."""
+    from cptscan.nlp.gate import Gate
+
+    gold = {g["note_id"]: g for g in _jsonl(ROOT / "corpora" / "generated" / "gold.jsonl")}
+    positives = [n for n in _jsonl(ROOT / "corpora" / "generated" / "notes.jsonl") if gold[n["note_id"]]["codes"]]
+    base = min(positives, key=lambda n: abs(len(n["text"]) - 1200))
+    gate = Gate.from_rules()
+    filler: list[str] = []
+    for note in mtsamples(shared):
+        for sentence in note["text"].split(". "):
+            if 40 < len(sentence) < 300 and not gate.present_words(sentence):
+                filler.append(sentence.strip() + ".")
+        if len(filler) > 200:
+            break
+    before, after, i = [], [], 0
+    while len(base["text"]) + sum(len(s) + 1 for s in before + after) < target_bytes:
+        (before if i % 2 else after).append(filler[i])
+        i += 1
+    text = " ".join(before) + "\n\n" + base["text"] + "\n\n" + " ".join(after)
+    record = {k: v for k, v in base.items() if k != "text"}
+    return record, text
+
+
+def latency(shared: Path, calls: int = 300) -> dict[str, Any]:
+    _quiet()
+    import cptscan
+
+    scanner = cptscan.load()
+    record, text = latency_note(shared)
+    fields = {k: record[k] for k in ("date_of_service", "note_type") if record.get(k)}
+    unpadded = next(r for r in _jsonl(ROOT / "corpora" / "generated" / "notes.jsonl") if r["note_id"] == record["note_id"])
+    plain_codes = [c["code"] for c in scanner.scan_text(unpadded["text"], note_id="x", **fields)["codes"]]
+    result = None
+    for _ in range(20):
+        result = scanner.scan_text(text, note_id="latency", **fields)
+    times = []
+    for _ in range(calls):
+        t = time.perf_counter()
+        scanner.scan_text(text, note_id="latency", **fields)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    q = statistics.quantiles(times, n=100)
+    return {"note_bytes": len(text.encode()), "source_note": record["note_id"], "calls": calls,
+            "codes": [c["code"] for c in result["codes"]], "codes_same_as_unpadded": plain_codes == [c["code"] for c in result["codes"]],
+            "p50_ms": round(q[49], 2), "p95_ms": round(q[94], 2), "p99_ms": round(q[98], 2), "max_ms": round(times[-1], 2)}
+
+
+# -- gate equivalence -----------------------------------------------------------------------------------------
+def gate_equivalence(shared: Path) -> dict[str, Any]:
+    _quiet()
+    import cptscan
+
+    gated, ungated = cptscan.load(), cptscan.load(use_gate=False)
+    out = {}
+    for name, path in (("corpus-dev", shared / "corpus-dev" / "notes.jsonl"),
+                       ("generated", ROOT / "corpora" / "generated" / "notes.jsonl"),
+                       ("handwritten", ROOT / "corpora" / "handwritten" / "notes.jsonl")):
+        notes = _jsonl(path)
+        t = time.perf_counter()
+        a = list(gated.scan(notes))
+        t_gated = time.perf_counter() - t
+        t = time.perf_counter()
+        b = list(ungated.scan(notes))
+        t_ungated = time.perf_counter() - t
+        mismatched = [x["note_id"] for x, y in zip(a, b) if x != y]
+        out[name] = {"notes": len(notes), "gated_in": sum(gated.gate.passes(n["text"]) for n in notes),
+                     "mismatches": len(mismatched) + abs(len(a) - len(b)), "mismatched_ids": mismatched[:20],
+                     "seconds_gated": round(t_gated, 2), "seconds_ungated": round(t_ungated, 2)}
+    return out
+
+
+# -- report ---------------------------------------------------------------------------------------------------
+def report(res: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    m = res["machine"]
+    console.print(f"[bold]Machine[/]: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, "
+                  f"spaCy {m['spacy']}, medspaCy {m['medspacy']}; load average before {res['loadavg_before']}, "
+                  f"after {res['loadavg_after']} (other users' processes share these cores)")
+    console.print(f"[bold]Baseline[/]: {res['baseline_note']}")
+
+    t = Table(title="Throughput (load time excluded; jobs=2 includes pool start-up)")
+    for col in ("run", "notes", "MB", "seconds", "MB/s", "notes/s", "peak RSS MB (largest proc)",
+                "peak RSS/PSS MB (all procs)", "load s"):
+        t.add_column(col, justify="right" if col != "run" else "left")
+    for key, r in res["runs"].items():
+        t.add_row(key, f"{r['notes']:,}", f"{r['bytes'] / 1e6:.2f}", f"{r['seconds']:.1f}", f"{r['mb_per_s']:.3f}",
+                  f"{r['notes_per_s']:.1f}", f"{r['peak_single_process_rss_mb']:.0f}",
+                  f"{r['peak_tree_rss_mb']:.0f} / {r['peak_tree_pss_mb']:.0f}", f"{r['load_seconds']:.1f}")
+    console.print(t)
+
+    g = Table(title="Goals")
+    for col in ("measure", "value", "goal", "met"):
+        g.add_column(col)
+    for row in res["goals"]:
+        g.add_row(row["measure"], row["value"], row["goal"], "[green]yes[/]" if row["met"] else "[red]no[/]")
+    console.print(g)
+
+    lat = res["latency"]
+    console.print(f"[bold]Latency[/] scan_text on a {lat['note_bytes']:,}-byte note ({lat['source_note']} padded, codes "
+                  f"{lat['codes']}, same as unpadded: {lat['codes_same_as_unpadded']}): p50 {lat['p50_ms']} ms, "
+                  f"p95 {lat['p95_ms']} ms, p99 {lat['p99_ms']} ms over {lat['calls']} calls")
+    eq = res["gate_equivalence"]
+    console.print("[bold]Gate equivalence[/] (full result dicts, gate vs use_gate=False): " + "; ".join(
+        f"{k}: {v['mismatches']} mismatches / {v['notes']} notes ({v['gated_in']} gated in)" for k, v in eq.items()))
+    console.print(f"jobs=2 results identical to jobs=1: {res['jobs2_identical']}")
+    console.print(f"Written to {RESULTS.relative_to(ROOT)}")
+
+
+def goals(res: dict[str, Any]) -> list[dict[str, Any]]:
+    runs = res["runs"]
+    mixed = runs["cptscan_all"]["mb_per_s"] / runs["baseline_all"]["mb_per_s"]
+    relevant = runs["cptscan_relevant"]["mb_per_s"] / runs["baseline_relevant"]["mb_per_s"]
+    jobs = runs["cptscan_jobs2_all"]["mb_per_s"] / runs["cptscan_all"]["mb_per_s"]
+    peak = max(r["peak_single_process_rss_mb"] for r in runs.values())
+    peak_tree = max(r["peak_tree_pss_mb"] for r in runs.values())
+    p95 = res["latency"]["p95_ms"]
+    mism = sum(v["mismatches"] for v in res["gate_equivalence"].values())
+    return [
+        {"measure": "cptscan / baseline, mixed real corpus, 1 process", "value": f"{mixed:.1f}x",
+         "goal": f">= {GOALS['mixed_vs_baseline']:.0f}x", "met": mixed >= GOALS["mixed_vs_baseline"], "ratio": mixed},
+        {"measure": "cptscan / baseline, relevant notes only", "value": f"{relevant:.1f}x",
+         "goal": f">= {GOALS['relevant_vs_baseline']:.0f}x", "met": relevant >= GOALS["relevant_vs_baseline"], "ratio": relevant},
+        {"measure": "cptscan jobs=2 / jobs=1 (incl. pool start-up)", "value": f"{jobs:.2f}x",
+         "goal": f">= {GOALS['jobs2_vs_jobs1']}x", "met": jobs >= GOALS["jobs2_vs_jobs1"], "ratio": jobs},
+        {"measure": "peak RSS, largest single process", "value": f"{peak:.0f} MB",
+         "goal": f"< {GOALS['peak_rss_mb']:.0f} MB", "met": peak < GOALS["peak_rss_mb"], "ratio": peak},
+        {"measure": "peak PSS, all processes of a run (jobs=2 tree)", "value": f"{peak_tree:.0f} MB",
+         "goal": f"< {GOALS['peak_rss_mb']:.0f} MB", "met": peak_tree < GOALS["peak_rss_mb"], "ratio": peak_tree},
+        {"measure": "scan_text p95 latency, ~3 KB note", "value": f"{p95:.1f} ms",
+         "goal": f"< {GOALS['p95_ms']:.0f} ms", "met": p95 < GOALS["p95_ms"], "ratio": p95},
+        {"measure": "gate equivalence mismatches", "value": str(mism), "goal": "0", "met": mism == 0, "ratio": mism},
+    ]
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--baseline-sample", type=int, default=None,
+                    help="baseline on a seeded random sample of N notes of the mixed corpus (default: all notes)")
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--worker", choices=("baseline", "cptscan", "cptscan_jobs2", "latency", "gate"), help=argparse.SUPPRESS)
+    ap.add_argument("--subset", default="all", help=argparse.SUPPRESS)
+    ap.add_argument("--sample", type=int, default=None, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    shared = args.shared.resolve()
+
+    if args.worker:
+        if args.worker == "latency":
+            out = latency(shared)
+        elif args.worker == "gate":
+            out = gate_equivalence(shared)
+        else:
+            out = worker(args.worker, shared, args.subset, args.sample)
+        args.out.write_text(json.dumps(out))
+        return 0
+
+    res: dict[str, Any] = {"machine": machine(), "loadavg_before": loadavg(), "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    all_notes = note_set(shared, "all")
+    sample = args.baseline_sample if args.baseline_sample and args.baseline_sample < len(all_notes) else None
+    res["baseline_note"] = (f"medspacy.load() (PyRuSH, target matcher, ConText) + cptscan target rules, on "
+                            + (f"a seeded random sample of {sample:,} of the {len(all_notes):,} mixed notes "
+                               f"(--baseline-sample {sample}); its MB/s is compared with cptscan's on all notes"
+                               if sample else f"all {len(all_notes):,} mixed notes"))
+    runs: dict[str, Any] = {}
+    steps = [("baseline_all", "baseline", "all", sample), ("cptscan_all", "cptscan", "all", None),
+             ("cptscan_jobs2_all", "cptscan_jobs2", "all", None), ("baseline_relevant", "baseline", "relevant", None),
+             ("cptscan_relevant", "cptscan", "relevant", None)]
+    for key, mode, subset, n in steps:
+        print(f"[bench] {key} ...", file=sys.stderr, flush=True)
+        runs[key] = run_worker(mode, shared, subset, n)
+        print(f"[bench] {key}: {runs[key]['mb_per_s']:.3f} MB/s, {runs[key]['notes_per_s']:.1f} notes/s", file=sys.stderr, flush=True)
+    res["runs"] = runs
+    res["jobs2_identical"] = runs["cptscan_all"]["results_sha256"] == runs["cptscan_jobs2_all"]["results_sha256"]
+    for key, mode in (("latency", "latency"), ("gate_equivalence", "gate")):
+        print(f"[bench] {key} ...", file=sys.stderr, flush=True)
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
+            path = tmp.name
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", mode, "--shared", str(shared),
+                        "--out", path], cwd=ROOT, check=True)
+        res[key] = json.loads(Path(path).read_text())
+        os.unlink(path)
+    res["loadavg_after"] = loadavg()
+    res["goals"] = goals(res)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(res, indent=2) + "\n")
+    report(res)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Data helpers of the performance-correctness tests (gate, parallel scanning)."""
+
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("CPTSCAN_SHARED", ROOT.parent / "shared"))
+MTSAMPLES = SHARED / "external" / "mtsamples" / "mtsamples.csv"
+
+csv.field_size_limit(sys.maxsize)
+
+
+def jsonl(path: Path) -> list:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def mtsamples_notes() -> list:
+    if not MTSAMPLES.exists():
+        pytest.skip(f"{MTSAMPLES} not found (set CPTSCAN_SHARED)")
+    with open(MTSAMPLES, encoding="utf-8", newline="") as fh:
+        return [{"note_id": f"MT-{r['note_id']}", "text": r["transcription"]}
+                for r in csv.DictReader(fh) if r["transcription"].strip()]
+
+
+def corpus_notes() -> list:
+    notes = jsonl(ROOT / "corpora" / "generated" / "notes.jsonl") + jsonl(ROOT / "corpora" / "handwritten" / "notes.jsonl")
+    dev = SHARED / "corpus-dev" / "notes.jsonl"
+    return notes + (jsonl(dev) if dev.exists() else [])

@@ -1,0 +1,152 @@
+"""The gate in front of the pipeline is derived from the rules and never changes a result.
+
+* its vocabulary comes from the anchor target rules (each rule's literal passes; a rule added to a copy of
+  the rules is covered without touching the gate);
+* it never rejects a note on which the full pipeline (use_gate=False) finds an anchor mention: checked on
+  every gate-rejected note of the corpora and on a time-bounded sample of gate-rejected MTSamples rows;
+* its correctness argument holds: the medspaCy tokenizer never produces a letter token that is only part of a
+  run of letters, so looking gate words up among the note's letter runs finds every word the matcher can see.
+"""
+
+import copy
+import random
+import re
+import time
+
+import pytest
+from medspacy.custom_tokenizer import create_medspacy_tokenizer
+from spacy.attrs import ORTH
+from spacy.lang.en import English
+
+from cptscan.nlp.gate import LETTER_RUN, Gate, rule_requirements
+from cptscan.rules import load_rules
+from perf_helpers import corpus_notes, mtsamples_notes
+
+MTSAMPLES_SECONDS = 12.0  # time budget of the MTSamples part
+MTSAMPLES_NOTES = 300
+
+
+def anchor_rules(ruleset=None):
+    ruleset = ruleset or load_rules()
+    anchors = set(ruleset.anchor_labels)
+    return [r for r in ruleset.target["target_rules"] if r["category"] in anchors]
+
+
+@pytest.fixture(scope="module")
+def gate():
+    return Gate.from_rules()
+
+
+def test_gate_vocabulary_is_the_anchor_rules_words(gate):
+    derived = {w for rule in anchor_rules() for words in rule_requirements(rule) for w in words}
+    assert gate.vocabulary == frozenset(derived)
+    assert len(gate.requirements) == len(anchor_rules())
+
+
+@pytest.mark.parametrize("rule", anchor_rules(), ids=lambda r: r["metadata"]["id"])
+def test_every_anchor_rule_literal_passes(gate, rule):
+    assert gate.passes(rule["literal"]), rule["metadata"]["id"]
+    assert gate.passes(f"Impression:\n{rule['literal']} was discussed today.\n"), rule["metadata"]["id"]
+
+
+@pytest.mark.parametrize("rule", anchor_rules(), ids=lambda r: r["metadata"]["id"])
+def test_every_anchor_rule_required_words_pass(gate, rule):
+    """A text made of one allowed word per required token (upper-cased: the lookup ignores case)."""
+    words = [sorted(options)[0] for options in rule_requirements(rule)]
+    assert gate.passes(" ".join(words).upper() + ".")
+
+
+def test_a_new_rule_in_a_copy_of_the_rules_is_covered():
+    ruleset = load_rules()
+    target = copy.deepcopy(ruleset.target)
+    label = ruleset.anchor_labels[0]
+    target["target_rules"].append({
+        "literal": "zyxquant coronary fatometry", "category": label, "metadata": {"id": "test.new_rule"},
+        "pattern": [{"LOWER": {"IN": ["zyxquant", "zyx-quant"]}}, {"LOWER": "coronary", "OP": "?"},
+                    {"LOWER": "fatometry"}]})
+    text = "Plan: ZYXQUANT fatometry was run on the dataset."
+    assert not Gate.from_rules().passes(text)
+    extended = Gate.from_rules([r for r in target["target_rules"] if target["labels"][r["category"]].get("anchor")])
+    assert extended.passes(text)
+    assert extended.passes("zyx-quant coronary fatometry")  # a hyphenated word is looked up as a substring
+    assert not extended.passes("zyxquant alone")  # every required token is needed
+
+
+def test_evidence_rules_do_not_widen_the_gate(gate):
+    ruleset = load_rules()
+    target = copy.deepcopy(ruleset.target)
+    evidence = next(name for name, spec in target["labels"].items() if not spec.get("anchor"))
+    target["target_rules"].append({"literal": "qwertyevidence", "category": evidence, "metadata": {"id": "test.ev"}})
+    rebuilt = Gate.from_rules([r for r in target["target_rules"] if target["labels"][r["category"]].get("anchor")])
+    assert rebuilt == gate
+
+
+def _assert_no_anchor_results(ungated_scanner, notes):
+    for result in ungated_scanner.scan(notes):
+        assert result["error"] is None, result["note_id"]
+        assert not result["mentions"] and not result["codes"] and not result["concepts"], (
+            f"the gate rejects note {result['note_id']} but the full pipeline reports "
+            f"{sorted({m['label'] for m in result['mentions']})}")
+
+
+def test_gate_never_rejects_a_corpus_note_with_an_anchor_mention(gate, ungated_scanner):
+    rejected = [n for n in corpus_notes() if not gate.passes(n["text"])]
+    assert rejected, "the corpora should hold some notes the gate rejects"
+    _assert_no_anchor_results(ungated_scanner, rejected)
+
+
+def test_gate_never_rejects_an_mtsamples_note_with_an_anchor_mention(gate, ungated_scanner):
+    notes = mtsamples_notes()
+    rejected = [n for n in notes if not gate.passes(n["text"])]
+    random.Random(6).shuffle(rejected)
+    deadline = time.monotonic() + MTSAMPLES_SECONDS
+    checked = 0
+    for start in range(0, MTSAMPLES_NOTES, 25):
+        _assert_no_anchor_results(ungated_scanner, rejected[start:start + 25])
+        checked += len(rejected[start:start + 25])
+        if time.monotonic() > deadline:
+            break
+    assert checked >= 25
+
+
+SPECIAL_CASE_HOLE = ("medspaCy's tokenizer keeps spaCy's special cases 'aint'/'Aint' -> 'ai' + 'nt': the token 'ai' "
+                     "(a gate word, from 'Spectral AI' and the AI-plaque rule) is cut out of the letter run 'aint', "
+                     "which the gate's letter-run lookup does not see. Fix in gate.py: treat a special-case key "
+                     "as an alias of the gate words among its pieces (or drop those special cases).")
+
+
+@pytest.mark.xfail(strict=True, reason=SPECIAL_CASE_HOLE)
+def test_tokenizer_special_cases_never_split_a_letter_run_holding_a_gate_word(gate):
+    """A special case turns one string into several tokens; a piece made of letters that is a gate word must be
+    a whole run of letters of that string, or the gate (which looks at letter runs) could miss it."""
+    tokenizer = create_medspacy_tokenizer(English())
+    offending = []
+    for key, pieces in tokenizer.rules.items():
+        runs = set(LETTER_RUN.findall(key.lower()))
+        orths = [piece.get(ORTH, piece.get("ORTH")) for piece in pieces]
+        for orth in orths:
+            lower = orth.lower()
+            if LETTER_RUN.fullmatch(lower) and lower in gate.words and lower not in runs:
+                offending.append((key, orth))
+        assert "".join(orths) == key  # special cases only split, never rewrite
+    assert not offending, offending
+
+
+@pytest.mark.xfail(strict=True, reason=SPECIAL_CASE_HOLE)
+def test_the_special_case_hole_changes_a_result(scanner, ungated_scanner):
+    """The hole is real: the gated scanner drops a service the full pipeline codes."""
+    text = ("BURN CLINIC NOTE\nDOS 03/02/2026\nSpectral aint imaging of the left forearm burn performed today; "
+            "I reviewed the healing map.\n")
+    assert scanner.scan_text(text, date_of_service="2026-03-02") == ungated_scanner.scan_text(text, date_of_service="2026-03-02")
+
+
+@pytest.mark.parametrize("context", ["x{}", "{}x", "{}s", "pre{}post", "{}'s", "{}-x", "({})", "{}/x", "{}:"])
+def test_tokenizer_never_cuts_a_gate_word_out_of_a_longer_letter_run(gate, context):
+    """Affix and infix rules, not only special cases: a gate word glued to letters is never its own token."""
+    tokenizer = create_medspacy_tokenizer(English())
+    for word in sorted(gate.words):
+        text = context.format(word)
+        tokens = {t.lower_ for t in tokenizer(text)}
+        runs = set(LETTER_RUN.findall(text.lower()))
+        if word in tokens:
+            assert word in runs, (word, context)
