@@ -136,7 +136,10 @@ def render(report: dict[str, Any], proxy: dict[str, Any]) -> str:
 
 def write_card(card: Path, table: str, verdict: str) -> None:
     text = card.read_text(encoding="utf-8")
-    block = (f"{ABLATION_START}\nReproduce: `.venv/bin/python benchmarks/ablation.py --card`.\n\n{table}\n\n"
+    from cptscan.rules import load_rules
+
+    block = (f"{ABLATION_START}\nReproduce: `.venv/bin/python benchmarks/ablation.py --card` "
+             f"(measured with rules {load_rules().sha256[:16]}; the rules change more often than the models).\n\n{table}\n\n"
              f"{verdict}\n{ABLATION_END}")
     if ABLATION_START in text and ABLATION_END in text:
         text = text[:text.index(ABLATION_START)] + block + text[text.index(ABLATION_END) + len(ABLATION_END):]
@@ -154,7 +157,18 @@ def verdict_of(report: dict[str, Any]) -> str:
         parts.append(f"{label}: code F1 {ref['code']['f1']:.3f} → {cfg['code']['f1']:.3f}, missing-element F1 "
                      f"{ref['missing']['f1']:.3f} → {cfg['missing']['f1']:.3f}, status agreement "
                      f"{ref['status']['accuracy']:.2f} → {cfg['status']['accuracy']:.2f}")
-    return "Measured change — " + "; ".join(parts) + "."
+    text = "Measured change — " + "; ".join(parts) + "."
+    for label, cfg, ref in (("The interpretation model", interp, base), ("The service model", both, interp)):
+        if not _raises(cfg, ref):
+            text += (f" {label} does not raise code, billable or missing-element F1 or status agreement on the "
+                     "development set.")
+    return text
+
+
+def _raises(cfg: dict[str, Any], ref: dict[str, Any]) -> bool:
+    """Any headline figure better than the reference configuration."""
+    return (cfg["code"]["f1"] > ref["code"]["f1"] or cfg["billable"]["f1"] > ref["billable"]["f1"]
+            or cfg["missing"]["f1"] > ref["missing"]["f1"] or cfg["status"]["accuracy"] > ref["status"]["accuracy"])
 
 
 def main() -> None:

@@ -442,7 +442,14 @@ A service hit needs the right family.
   nearest service. It cannot tell a physician's reading of an *earlier* AI result from today's unless a
   rule mention in the sentence carries the historical cue.
 - Notes without an anchor rule mention are never classified, so the models cannot recover a service the
-  rules missed entirely.
+  rules missed entirely; and a service sentence the rules found but asserted wrongly (e.g. historical) is
+  either covered by that rule mention or takes its assertion, so the service model cannot fix it either.
+  Model-only services become `needs_review` in coding, which is not scored as a candidate: on the
+  development set the service model changes no figure (see the ablation).
+- The interpretation model alone over-fires on development sentences (many false positives among
+  software-output and plan lines); the anchor filter and the coding step (an interpretation counts only
+  next to an affirmed service) keep that from turning into wrong codes, but a gap note whose only
+  "interpretation" is such a sentence is reported as supported.
 """
 
 
