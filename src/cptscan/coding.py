@@ -26,7 +26,7 @@ from .catalog import Catalog, CodeEntry
 from .records import CodeDecision, Mention
 from .rules import RuleSet
 
-INPUT_ASSERTIONS = {"affirmed", "historical"}
+INPUT_ASSERTIONS = {"affirmed", "historical"}  # also for coverage: a stored data set, an earlier PA
 SUBJECT_SECTIONS = {"title", "exam", "technique"}
 SHARED_LABELS = ("AI_PROCESS", "PHYSICIAN_INTERPRETATION")
 
@@ -124,7 +124,8 @@ def _decision(
     coverage = None
     coverage_mentions: list[Mention] = []
     if entry.coverage_applies:
-        coverage_mentions = [m for m in mentions if m.affirmed and m.label == "COVERAGE_VERIFIED"]
+        # a verification done before the service (historical) still documents coverage
+        coverage_mentions = [m for m in mentions if m.label == "COVERAGE_VERIFIED" and m.assertion in INPUT_ASSERTIONS]
         coverage = bool(coverage_mentions)
     variant_mentions = []
     if entry.requires_concept:

@@ -178,7 +178,9 @@ class AssertionResolver:
         spec: dict[str, Any] = self.labels.get(span.label_, {})
         ignored = set(spec.get("ignore_categories", ()))
         doc = span.doc
-        cues = tuple((m.category, doc[m.modifier_span[0]:m.modifier_span[1]].text) for m in span._.modifiers)
+        # a cue inside the mention itself ("benefits check: not covered") does not modify it
+        cues = tuple((m.category, doc[m.modifier_span[0]:m.modifier_span[1]].text) for m in span._.modifiers
+                     if not (span.start <= m.modifier_span[0] and m.modifier_span[1] <= span.end))
         categories = {c for c, _ in cues} - ignored
         if span.start > 0 and doc[span.start - 1].lower_ in self.current_determiners:
             cues += (("CURRENT_ENCOUNTER", doc[span.start - 1].text),)

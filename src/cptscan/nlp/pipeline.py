@@ -64,19 +64,31 @@ GAP = re.compile(r"[\s(),/:\-]*")
 
 
 def _merge_adjacent(mentions: list[Mention], text: str, precedence: list[str], assertion_of: dict[str, str]) -> list[Mention]:
-    """``mentions`` sorted by (label, start); returns them merged, in text order."""
+    """``mentions`` sorted by (label, start); returns them merged, in text order.
+
+    A mention inside a longer one of the same label is absorbed by it (the longer match saw more context);
+    side-by-side mentions join, and the joined one takes the strongest assertion of the two; mentions that
+    only partly overlap stay apart, each with its own assertion.
+    """
     rank = {assertion_of[c]: i for i, c in enumerate(precedence)}
     out: list[Mention] = []
     for m in mentions:
         last = out[-1] if out else None
-        if last and last.label == m.label and (m.start < last.end or GAP.fullmatch(text[last.end:m.start])):
+        touching = last is not None and last.label == m.label and (
+            m.start < last.end or GAP.fullmatch(text[last.end:m.start]))
+        if not touching:
+            out.append(m)
+        elif m.end <= last.end:
+            continue
+        elif m.start == last.start:
+            out[-1] = m
+        elif m.start < last.end:
+            out.append(m)
+        else:
             assertion = min((last.assertion, m.assertion), key=lambda a: rank.get(a, len(rank)))
-            end = max(last.end, m.end)
-            out[-1] = replace(last, end=end, text=text[last.start:end], assertion=assertion,
+            out[-1] = replace(last, end=m.end, text=text[last.start:m.end], assertion=assertion,
                               rule=f"{last.rule}+{m.rule}", modifiers=tuple(dict.fromkeys(last.modifiers + m.modifiers)),
                               score=max(last.score, m.score))
-        else:
-            out.append(m)
     return sorted(out, key=lambda m: (m.start, m.end, m.label))
 
 
