@@ -184,6 +184,12 @@ def _digest(results: list[dict]) -> str:
     return hashlib.sha256("\n".join(json.dumps(r, sort_keys=True) for r in results).encode()).hexdigest()
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its reaped children (the jobs=2 pool workers)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def worker(mode: str, shared: Path, subset: str, sample: Optional[int]) -> dict[str, Any]:
     _quiet()
     notes = note_set(shared, subset, sample)
@@ -201,9 +207,10 @@ def worker(mode: str, shared: Path, subset: str, sample: Optional[int]) -> dict[
             [TargetRule.from_dict(rule) for rule in load_rules().target["target_rules"]])
         out["pipeline"] = nlp.pipe_names
         out["load_seconds"] = time.perf_counter() - t0
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), _cpu()
         ents = sum(len(doc.ents) for doc in nlp.pipe((n["text"] for n in notes), batch_size=32))
         out["seconds"] = time.perf_counter() - t1
+        out["cpu_seconds"] = _cpu() - c1
         out["targets_found"] = ents
     else:
         import cptscan
@@ -211,9 +218,10 @@ def worker(mode: str, shared: Path, subset: str, sample: Optional[int]) -> dict[
         jobs = 2 if mode == "cptscan_jobs2" else 1
         scanner = cptscan.load()
         out["load_seconds"] = time.perf_counter() - t0
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), _cpu()
         results = list(scanner.scan(notes, jobs=jobs))
         out["seconds"] = time.perf_counter() - t1
+        out["cpu_seconds"] = _cpu() - c1
         out["jobs"] = jobs
         out["notes_gated_in"] = sum(scanner.gate.passes(n["text"]) for n in notes) if jobs == 1 else None
         out["notes_with_codes"] = sum(bool(r["codes"]) for r in results)
@@ -225,6 +233,7 @@ def worker(mode: str, shared: Path, subset: str, sample: Optional[int]) -> dict[
     out["ru_maxrss_children_mb"] = round(child_kb / 1024, 1)
     out["mb_per_s"] = out["bytes"] / 1e6 / out["seconds"]
     out["notes_per_s"] = out["notes"] / out["seconds"]
+    out["mb_per_cpu_s"] = out["bytes"] / 1e6 / out["cpu_seconds"]
     return out
 
 
@@ -334,7 +343,7 @@ def report(res: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console(width=max(Console().width, 150))
     m = res["machine"]
     console.print(f"[bold]Machine[/]: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, "
                   f"spaCy {m['spacy']}, medspaCy {m['medspacy']}; load average before {res['loadavg_before']}, "
@@ -342,11 +351,12 @@ def report(res: dict[str, Any]) -> None:
     console.print(f"[bold]Baseline[/]: {res['baseline_note']}")
 
     t = Table(title="Throughput (load time excluded; jobs=2 includes pool start-up)")
-    for col in ("run", "notes", "MB", "seconds", "MB/s", "notes/s", "peak RSS MB (largest proc)",
-                "peak RSS/PSS MB (all procs)", "load s"):
+    for col in ("run", "notes", "MB", "seconds", "CPU s", "MB/s", "MB/CPU-s", "notes/s", "peak RSS MB, largest process",
+                "peak RSS / PSS MB, all processes", "load s"):
         t.add_column(col, justify="right" if col != "run" else "left")
     for key, r in res["runs"].items():
-        t.add_row(key, f"{r['notes']:,}", f"{r['bytes'] / 1e6:.2f}", f"{r['seconds']:.1f}", f"{r['mb_per_s']:.3f}",
+        t.add_row(key, f"{r['notes']:,}", f"{r['bytes'] / 1e6:.2f}", f"{r['seconds']:.1f}", f"{r.get('cpu_seconds', float('nan')):.1f}",
+                  f"{r['mb_per_s']:.3f}", f"{r.get('mb_per_cpu_s', float('nan')):.3f}",
                   f"{r['notes_per_s']:.1f}", f"{r['peak_single_process_rss_mb']:.0f}",
                   f"{r['peak_tree_rss_mb']:.0f} / {r['peak_tree_pss_mb']:.0f}", f"{r['load_seconds']:.1f}")
     console.print(t)
@@ -366,7 +376,7 @@ def report(res: dict[str, Any]) -> None:
     console.print("[bold]Gate equivalence[/] (full result dicts, gate vs use_gate=False): " + "; ".join(
         f"{k}: {v['mismatches']} mismatches / {v['notes']} notes ({v['gated_in']} gated in)" for k, v in eq.items()))
     console.print(f"jobs=2 results identical to jobs=1: {res['jobs2_identical']}")
-    console.print(f"Written to {RESULTS.relative_to(ROOT)}")
+    console.print(f"Results: {RESULTS.relative_to(ROOT)} (run started {res.get('started')})")
 
 
 def goals(res: dict[str, Any]) -> list[dict[str, Any]]:
@@ -377,11 +387,14 @@ def goals(res: dict[str, Any]) -> list[dict[str, Any]]:
     peak = max(r["peak_single_process_rss_mb"] for r in runs.values())
     peak_tree = max(r["peak_tree_pss_mb"] for r in runs.values())
     p95 = res["latency"]["p95_ms"]
+    cpu = {k: runs[k].get("mb_per_cpu_s") for k in ("cptscan_all", "baseline_all", "cptscan_relevant", "baseline_relevant")}
+    cpu_note = (f" (per CPU-second: {cpu['cptscan_all'] / cpu['baseline_all']:.1f}x / "
+                f"{cpu['cptscan_relevant'] / cpu['baseline_relevant']:.1f}x)") if all(cpu.values()) else ""
     mism = sum(v["mismatches"] for v in res["gate_equivalence"].values())
     return [
-        {"measure": "cptscan / baseline, mixed real corpus, 1 process", "value": f"{mixed:.1f}x",
+        {"measure": "cptscan / baseline, mixed real corpus, 1 process", "value": f"{mixed:.1f}x" + (cpu_note.split(" / ")[0] + ")" if cpu_note else ""),
          "goal": f">= {GOALS['mixed_vs_baseline']:.0f}x", "met": mixed >= GOALS["mixed_vs_baseline"], "ratio": mixed},
-        {"measure": "cptscan / baseline, relevant notes only", "value": f"{relevant:.1f}x",
+        {"measure": "cptscan / baseline, relevant notes only", "value": f"{relevant:.1f}x" + (" (per CPU-second: " + cpu_note.split(" / ")[1] if cpu_note else ""),
          "goal": f">= {GOALS['relevant_vs_baseline']:.0f}x", "met": relevant >= GOALS["relevant_vs_baseline"], "ratio": relevant},
         {"measure": "cptscan jobs=2 / jobs=1 (incl. pool start-up)", "value": f"{jobs:.2f}x",
          "goal": f">= {GOALS['jobs2_vs_jobs1']}x", "met": jobs >= GOALS["jobs2_vs_jobs1"], "ratio": jobs},
@@ -401,12 +414,16 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--baseline-sample", type=int, default=None,
                     help="baseline on a seeded random sample of N notes of the mixed corpus (default: all notes)")
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--show", action="store_true", help="print the table of an earlier run (--out) and exit")
     ap.add_argument("--worker", choices=("baseline", "cptscan", "cptscan_jobs2", "latency", "gate"), help=argparse.SUPPRESS)
     ap.add_argument("--subset", default="all", help=argparse.SUPPRESS)
     ap.add_argument("--sample", type=int, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     shared = args.shared.resolve()
 
+    if args.show:
+        report(json.loads(args.out.read_text()))
+        return 0
     if args.worker:
         if args.worker == "latency":
             out = latency(shared)
