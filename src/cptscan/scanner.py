@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any, Iterable, Iterator, Optional
 
@@ -137,6 +137,8 @@ class Scanner:
 
     def _result(self, note: Note, doc: Optional[Doc]) -> dict:
         mentions = mentions_of(doc) if doc is not None else []
+        if doc is not None and doc.text != note.text:  # markup was blanked: evidence quotes the note as sent
+            mentions = [replace(m, text=note.text[m.start:m.end]) for m in mentions]
         anchors = set(self.rules.anchor_labels)
         if not any(m.label in anchors for m in mentions):
             mentions = []

@@ -166,9 +166,6 @@ def test_worklist_csv_from_scan_results(runner, tmp_path):
     assert any("deleted_code" in row and "75577" in row for row in rows[1:])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "`cptscan worklist ... -o -` (and `reconcile -o -`) writes a file literally named '-' in the working "
-    "directory instead of stdout, unlike `scan`, where '-' means stdout"))
 def test_worklist_dash_output_means_stdout(runner, tmp_path, monkeypatch):
     notes = write_jsonl(tmp_path / "notes.jsonl", NOTES)
     claims = write_jsonl(tmp_path / "claims.jsonl", CLAIMS)

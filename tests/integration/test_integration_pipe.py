@@ -37,14 +37,8 @@ def _mentions(nlp, inputs, n_process):
     return [mentions_of(doc) for doc in nlp.pipe(inputs, n_process=n_process, batch_size=2)]
 
 
-NPROCESS_XFAIL = pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "nlp.pipe(..., n_process=2) fails in the worker: spaCy serialises each processed Doc with Doc.to_bytes(), and "
-    "the span extensions the medspaCy components leave in doc.user_data (span._.target_rule = TargetRule, "
-    "ConText modifiers, Section objects) are not msgpack-serialisable ('can not serialize TargetRule object', "
-    "E871); only the scanner's own Pool (scan(jobs=2)) works"))
 
 
-@NPROCESS_XFAIL
 def test_pipe_docs_with_two_processes_matches_one(scanner):
     nlp = scanner.nlp
     one = _mentions(nlp, [make_doc(nlp, t, DOS, None) for t in TEXTS], 1)
@@ -52,7 +46,6 @@ def test_pipe_docs_with_two_processes_matches_one(scanner):
     assert two == one
 
 
-@NPROCESS_XFAIL
 def test_pipe_texts_with_two_processes_matches_one(scanner):
     nlp = scanner.nlp
     assert _mentions(nlp, TEXTS, 2) == _mentions(nlp, TEXTS, 1)

@@ -111,11 +111,6 @@ def test_plan_item_that_says_it_was_done_is_a_service(scan):
     assert codes_of(result)["75577"]["status"] == "supported"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a PLAN item that says it was done is a service (section_rules: hypothetical_unless_performed), but when "
-    "the item sits on the header's own line ('Plan: Cleerly plaque analysis ... performed today; my "
-    "interpretation ...') the word 'Plan' itself fires a ConText HYPOTHETICAL cue, which outranks the PERFORMED "
-    "cue, and no code is given"))
 def test_inline_plan_item_that_says_it_was_done_is_a_service(scan):
     text = ("Cardiology clinic.\nAssessment: nonobstructive CAD.\n"
             "Plan: Cleerly plaque analysis of the CCTA data set performed today; my interpretation: low plaque "

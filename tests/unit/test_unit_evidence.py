@@ -79,11 +79,6 @@ def test_code_evidence_covers_each_documented_element(scan):
     assert {"BURN_MULTISPECTRAL_IMAGING", "BURN_IMAGE_SET", "PHYSICIAN_INTERPRETATION", "COVERAGE_VERIFIED"} <= labels
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "HTML notes: evidence text comes from the markup-neutralised text, not the note as sent. Adjacent SAME_SESSION_CT "
-    "mentions on either side of '</p><p>' are merged (the blanked tags count as a gap), and the merged mention's "
-    "text is 'CORONARY CT ANGIOGRAPHY    ...Coronary CTA' with spaces where the note has '</p><p>', so "
-    "text != note[start:end]"))
 def test_offsets_survive_html_markup(scan):
     text = ("<html><body><p>CORONARY CT ANGIOGRAPHY</p><p>Coronary CTA performed today; the CCTA data set was "
             "analysed with Cleerly AI plaque quantification.</p><p>My interpretation: mild plaque burden.</p>"

@@ -236,6 +236,32 @@ def _sentence_end(doc: Doc, sentence_of: list[int], i: int) -> int:
     return j
 
 
+class Finalizer:
+    """Keeps what the mentions need as plain values and drops medspaCy's objects from the Doc.
+
+    TargetRule objects, ConText modifiers and the ConText graph, and Section objects on every token cannot
+    be serialised, so a Doc carrying them cannot come back from ``nlp.pipe(n_process=...)`` workers.
+    Each span keeps its rule id, assertion, cues and section category as plain values.
+    """
+
+    DROP = {"target_rule", "modifiers", "context_graph", "sections", "section", "section_category",
+            "section_title", "section_span", "section_body", "section_parent", "section_rule"}
+
+    def __call__(self, doc: Doc) -> Doc:
+        for span in doc.spans.get(MENTIONS, []):
+            rule = span._.target_rule if Span.has_extension("target_rule") else None
+            if rule is not None and span._.cptscan_rule is None:
+                span._.cptscan_rule = (rule.metadata or {}).get("id", rule.literal)
+        for key in [k for k in doc.user_data if isinstance(k, tuple) and len(k) > 1 and k[1] in self.DROP]:
+            del doc.user_data[key]
+        return doc
+
+
+@Language.factory("cptscan_finalize")
+def make_finalize(nlp: Language, name: str) -> Finalizer:
+    return Finalizer()
+
+
 TITLE_LINES = 2
 TITLE_MAX_CHARS = 90
 

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from ..records import Mention, Modifier
 from ..rules import load_rules
-from . import components  # noqa: F401  (registers the factories)
+from . import classifiers, components  # noqa: F401  (registers the factories)
 from .components import MENTIONS
 
 PIPE_NAMES = ("cptscan_sentences", "cptscan_targets", "cptscan_sections", "cptscan_context",
@@ -32,6 +32,7 @@ def build_pipeline(extra_pipes: tuple[tuple[str, dict], ...] = ()) -> Language:
         nlp.add_pipe(name)
     for name, config in extra_pipes:
         nlp.add_pipe(name, config=config)
+    nlp.add_pipe("cptscan_finalize")
     return nlp
 
 
@@ -67,8 +68,8 @@ def _merge_adjacent(mentions: list[Mention], text: str, precedence: list[str], a
     """``mentions`` sorted by (label, start); returns them merged, in text order.
 
     A mention inside a longer one of the same label is absorbed by it (the longer match saw more context);
-    side-by-side mentions join, and the joined one takes the strongest assertion of the two; mentions that
-    only partly overlap stay apart, each with its own assertion.
+    side-by-side or overlapping mentions join, and the joined one takes the strongest assertion of the two,
+    except that overlapping mentions whose assertions differ stay apart, each with its own.
     """
     rank = {assertion_of[c]: i for i, c in enumerate(precedence)}
     out: list[Mention] = []
@@ -82,7 +83,7 @@ def _merge_adjacent(mentions: list[Mention], text: str, precedence: list[str], a
             continue
         elif m.start == last.start:
             out[-1] = m
-        elif m.start < last.end:
+        elif m.start < last.end and m.assertion != last.assertion:
             out.append(m)
         else:
             assertion = min((last.assertion, m.assertion), key=lambda a: rank.get(a, len(rank)))
@@ -96,8 +97,7 @@ def _raw_mentions(doc: Doc) -> list[Mention]:
     spans = sorted(doc.spans[MENTIONS], key=lambda s: (s.start_char, s.end_char, s.label_)) if MENTIONS in doc.spans else []
     out = []
     for span in spans:
-        rule = getattr(span._, "target_rule", None)
-        meta = (rule.metadata or {}) if rule is not None else {}
+        rule_id = span._.cptscan_rule or "model"
         out.append(Mention(
             start=span.start_char,
             end=span.end_char,
@@ -105,9 +105,9 @@ def _raw_mentions(doc: Doc) -> list[Mention]:
             text=span.text,
             assertion=span._.cptscan_assertion,
             section=span._.cptscan_section,
-            rule=meta.get("id", span._.cptscan_rule or "model"),
+            rule=rule_id,
             modifiers=tuple(Modifier(category, cue) for category, cue in span._.cptscan_cues),
-            source="model" if rule is None else "rule",
+            source="model" if rule_id.startswith("model") else "rule",
             score=float(span._.cptscan_score or 1.0),
         ))
     return out

@@ -63,7 +63,8 @@ def note_results(notes: list[dict], results_path: Optional[Path]) -> list[dict]:
 
 
 def _write(text: str, output: Optional[Path]) -> None:
-    if output is None:
+    """To ``output``, or to stdout when it is absent or '-' (as for ``scan``)."""
+    if output is None or str(output) == "-":
         typer.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
