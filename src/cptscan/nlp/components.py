@@ -67,7 +67,7 @@ def make_targets(nlp: Language, name: str, span_group: str) -> TargetMatcher:
     # prune=False: mentions of different labels may overlap ("multispectral images of the thigh burn" is both
     # the service and its input); same-label overlaps and exclusions are resolved in ``mentions_of``.
     matcher = TargetMatcher(nlp, name=name, result_type="group", span_group_name=span_group, prune=False)
-    matcher.add([TargetRule.from_dict(rule) for rule in load_rules().target["target_rules"]])
+    matcher.add([TargetRule.from_dict(rule) for rule in load_rules().matcher_rules])
     return matcher
 
 

@@ -70,7 +70,7 @@ class Gate:
         if rules is None:
             ruleset = load_rules()
             anchors = set(ruleset.anchor_labels)
-            rules = [r for r in ruleset.target["target_rules"] if r["category"] in anchors]
+            rules = [r for r in ruleset.matcher_rules if r["category"] in anchors]
         requirements = tuple(tuple(rule_requirements(rule)) for rule in rules)
         if any(not req for req in requirements):
             raise ValueError("a target rule has no required word; the gate could not exclude any note")

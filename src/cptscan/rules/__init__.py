@@ -35,6 +35,13 @@ class RuleSet:
         return self.target["labels"]
 
     @property
+    def matcher_rules(self) -> list[dict[str, Any]]:
+        """Target rules in the tokenizer's terms (see ``tokens.py``): what the matcher and the gate use."""
+        from .tokens import tokenized_rules
+
+        return tokenized_rules(self.target["target_rules"])
+
+    @property
     def anchor_labels(self) -> list[str]:
         """Labels whose mentions make a note worth reporting; the gate is built from their rules."""
         return [name for name, spec in self.labels.items() if spec.get("anchor")]
