@@ -31,7 +31,8 @@ def _doc_without_rule_interpretation(scanner, text):
 
 
 def test_models_are_in_the_pipeline(scanner):
-    assert scanner.nlp.pipe_names[-2:] == ["cptscan_interpretation_classifier", "cptscan_service_classifier"]
+    names = scanner.nlp.pipe_names
+    assert names[-3:] == ["cptscan_interpretation_classifier", "cptscan_service_classifier", "cptscan_finalize"]
     assert set(scanner.versions["models"]) == {"interpretation", "service"}
 
 

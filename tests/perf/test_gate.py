@@ -18,6 +18,7 @@ from medspacy.custom_tokenizer import create_medspacy_tokenizer
 from spacy.attrs import ORTH
 from spacy.lang.en import English
 
+from cptscan.rules.tokens import tokenized_rules
 from cptscan.nlp.gate import LETTER_RUN, Gate, rule_requirements
 from cptscan.rules import load_rules
 from perf_helpers import corpus_notes, mtsamples_notes
@@ -29,7 +30,7 @@ MTSAMPLES_NOTES = 300
 def anchor_rules(ruleset=None):
     ruleset = ruleset or load_rules()
     anchors = set(ruleset.anchor_labels)
-    return [r for r in ruleset.target["target_rules"] if r["category"] in anchors]
+    return [r for r in ruleset.matcher_rules if r["category"] in anchors]
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +78,8 @@ def test_evidence_rules_do_not_widen_the_gate(gate):
     target = copy.deepcopy(ruleset.target)
     evidence = next(name for name, spec in target["labels"].items() if not spec.get("anchor"))
     target["target_rules"].append({"literal": "qwertyevidence", "category": evidence, "metadata": {"id": "test.ev"}})
-    rebuilt = Gate.from_rules([r for r in target["target_rules"] if target["labels"][r["category"]].get("anchor")])
-    assert rebuilt == gate
+    anchors = [r for r in target["target_rules"] if target["labels"][r["category"]].get("anchor")]
+    assert Gate.from_rules(tokenized_rules(anchors)) == gate
 
 
 def _assert_no_anchor_results(ungated_scanner, notes):
@@ -109,16 +110,10 @@ def test_gate_never_rejects_an_mtsamples_note_with_an_anchor_mention(gate, ungat
     assert checked >= 25
 
 
-SPECIAL_CASE_HOLE = ("medspaCy's tokenizer keeps spaCy's special cases 'aint'/'Aint' -> 'ai' + 'nt': the token 'ai' "
-                     "(a gate word, from 'Spectral AI' and the AI-plaque rule) is cut out of the letter run 'aint', "
-                     "which the gate's letter-run lookup does not see. Fix in gate.py: treat a special-case key "
-                     "as an alias of the gate words among its pieces (or drop those special cases).")
 
-
-@pytest.mark.xfail(strict=True, reason=SPECIAL_CASE_HOLE)
-def test_tokenizer_special_cases_never_split_a_letter_run_holding_a_gate_word(gate):
-    """A special case turns one string into several tokens; a piece made of letters that is a gate word must be
-    a whole run of letters of that string, or the gate (which looks at letter runs) could miss it."""
+def test_tokenizer_special_cases_that_split_a_letter_run_are_known_to_the_gate(gate):
+    """A special case turns one string into several tokens; a piece made of letters that is a gate word and not
+    a whole run of letters of that string ('aint' -> 'ai' + 'nt') must be one the gate adds for that run."""
     tokenizer = create_medspacy_tokenizer(English())
     offending = []
     for key, pieces in tokenizer.rules.items():
@@ -127,14 +122,14 @@ def test_tokenizer_special_cases_never_split_a_letter_run_holding_a_gate_word(ga
         for orth in orths:
             lower = orth.lower()
             if LETTER_RUN.fullmatch(lower) and lower in gate.words and lower not in runs:
-                offending.append((key, orth))
+                if not any(lower in gate.split_runs.get(run, ()) for run in runs):
+                    offending.append((key, orth))
         assert "".join(orths) == key  # special cases only split, never rewrite
     assert not offending, offending
 
 
-@pytest.mark.xfail(strict=True, reason=SPECIAL_CASE_HOLE)
-def test_the_special_case_hole_changes_a_result(scanner, ungated_scanner):
-    """The hole is real: the gated scanner drops a service the full pipeline codes."""
+def test_a_special_case_split_does_not_change_a_result(scanner, ungated_scanner):
+    """'aint' is tokenized 'ai' + 'nt': the gated scanner still sees what the full pipeline sees."""
     text = ("BURN CLINIC NOTE\nDOS 03/02/2026\nSpectral aint imaging of the left forearm burn performed today; "
             "I reviewed the healing map.\n")
     assert scanner.scan_text(text, date_of_service="2026-03-02") == ungated_scanner.scan_text(text, date_of_service="2026-03-02")

@@ -54,13 +54,8 @@ def test_pipeline_pickles(scanner, records):
     assert [_summary(d) for d in clone.pipe(_docs(scanner, notes))] == expected
 
 
-NPROCESS_BUG = ("nlp.pipe(n_process=2) returns docs through Doc.to_bytes, and medspaCy stores Python objects on them "
-                "(Span._.target_rule = TargetRule, Span._.modifiers = ConTextModifier, Token._.section, "
-                "Doc._.context_graph): msgpack raises 'can not serialize TargetRule object'. Scanner.scan(jobs=N) "
-                "is not affected (its workers return result dicts).")
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=NPROCESS_BUG)
 def test_nlp_pipe_n_process_2_equals_single_process(scanner, records):
     notes = [r for r in records if isinstance(r, dict) and isinstance(r.get("text"), str) and r["text"].strip()][:40]
     expected = [_summary(d) for d in scanner.nlp.pipe(_docs(scanner, notes))]

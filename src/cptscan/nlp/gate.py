@@ -4,7 +4,8 @@ The vocabulary is derived from the anchor rules (labels marked ``"anchor": true`
 the services and the heart CT), never written by hand. For each rule, every required token (one without
 OP "?"/"*") contributes its allowed words, and a rule can only match a note that contains one allowed
 word of each required token. Words are searched case-insensitively: a word of letters among the note's runs of
-letters (the tokenizer never splits a run of letters, a fact the tests check against its special cases),
+letters (the tokenizer splits a run of letters only through its special cases, such as 'aint' -> 'ai' +
+'nt', whose pieces the gate adds),
 any other word as a substring, so the gate is a superset of the matcher. Tokens that only constrain shape
 (IS_ALPHA) are not anchors. Evidence mentions (interpretation, coverage...) are reported only in notes
 with an anchor mention, so a note the gate skips has, provably, the same (empty) result as a scanned one.
@@ -59,11 +60,28 @@ def rule_requirements(rule: dict[str, Any]) -> list[frozenset[str]]:
 LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
+def _special_case_pieces() -> dict[str, frozenset[str]]:
+    """Letter runs inside which a tokenizer special case cuts letter tokens ('aint' -> 'ai' + 'nt',
+    "ain't" -> 'ai' + "n't"): each such run with the letter pieces that are not whole runs themselves."""
+    tokenizer = create_medspacy_tokenizer(English())
+    out: dict[str, set[str]] = {}
+    for key, pieces in tokenizer.rules.items():
+        runs = LETTER_RUN.findall(key.lower())
+        orths = [str(piece.get(65, piece.get("ORTH", ""))).lower() for piece in pieces]  # 65 = spacy.attrs.ORTH
+        for orth in orths:
+            if LETTER_RUN.fullmatch(orth) and orth not in runs:
+                for run in runs:
+                    if orth in run:
+                        out.setdefault(run, set()).add(orth)
+    return {run: frozenset(pieces) for run, pieces in out.items()}
+
+
 @dataclass(frozen=True)
 class Gate:
     requirements: tuple[tuple[frozenset[str], ...], ...]
     words: frozenset[str]  # pure-letter words: looked up among the note's letter runs
     fragments: tuple[str, ...]  # words with digits or punctuation: looked up as substrings
+    split_runs: dict[str, frozenset[str]]  # runs the tokenizer splits into letter tokens, with their pieces
 
     @classmethod
     def from_rules(cls, rules: Iterable[dict[str, Any]] | None = None) -> "Gate":
@@ -76,7 +94,8 @@ class Gate:
             raise ValueError("a target rule has no required word; the gate could not exclude any note")
         vocabulary = {w for req in requirements for words in req for w in words}
         words = frozenset(w for w in vocabulary if LETTER_RUN.fullmatch(w))
-        return cls(requirements, words, tuple(sorted(vocabulary - words)))
+        split_runs = {run: pieces for run, pieces in _special_case_pieces().items() if pieces & words}
+        return cls(requirements, words, tuple(sorted(vocabulary - words)), split_runs)
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -85,7 +104,10 @@ class Gate:
     def present_words(self, text: str) -> set[str]:
         """Vocabulary words the text holds: a token made of letters is always a whole run of letters."""
         lower = text.lower()
-        found = set(self.words.intersection(LETTER_RUN.findall(lower)))
+        runs = set(LETTER_RUN.findall(lower))
+        found = set(self.words.intersection(runs))
+        for run in runs.intersection(self.split_runs):
+            found.update(self.split_runs[run] & self.words)
         found.update(f for f in self.fragments if f in lower)
         return found
 
