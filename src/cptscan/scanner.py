@@ -21,7 +21,7 @@ from .catalog import Catalog, load_catalog, parse_date
 from .coding import CodingContext, decide
 from .nlp.components import MENTIONS
 from .nlp.gate import Gate
-from .nlp.pipeline import build_pipeline, make_doc, mentions_of
+from .nlp.pipeline import build_pipeline, make_doc, mentions_of, run
 from .records import Mention, Note, ScanError
 from .rules import RuleSet, load_rules
 from .textprep import looks_binary, neutralise_markup
@@ -124,8 +124,8 @@ class Scanner:
         checked = [validate(record, seen, self.max_chars) for record in batch]
         notes = [c for c in checked if isinstance(c, Note)]
         to_parse = [n for n in notes if not self.use_gate or self.gate.passes(n.text)]
-        docs = self.nlp.pipe(make_doc(self.nlp, neutralise_markup(n.text), n.date_of_service, n.note_type) for n in to_parse)
-        parsed = {id(n): doc for n, doc in zip(to_parse, docs)}
+        parsed = {id(n): run(self.nlp, make_doc(self.nlp, neutralise_markup(n.text), n.date_of_service, n.note_type))
+                  for n in to_parse}
         for item in checked:
             if isinstance(item, Note):
                 doc = parsed.get(id(item))

@@ -36,6 +36,21 @@ def build_pipeline(extra_pipes: tuple[tuple[str, dict], ...] = ()) -> Language:
     return nlp
 
 
+def run(nlp: Language, doc: Doc) -> Doc:
+    """Runs the pipeline on one Doc, stopping after the target matcher when it found no anchor mention.
+
+    Such a note can report nothing (evidence is reported only next to a service or a heart CT), and nine
+    in ten notes the gate lets through are of that kind; sections, ConText and the classifiers would only
+    spend time on them. A note with an anchor runs every component, as ``nlp(doc)`` would.
+    """
+    anchors = set(load_rules().anchor_labels)
+    for name, proc in nlp.pipeline:
+        doc = proc(doc)
+        if name == "cptscan_targets" and not any(s.label_ in anchors for s in doc.spans.get(MENTIONS, [])):
+            return doc
+    return doc
+
+
 def make_doc(nlp: Language, text: str, date_of_service: Optional[str], note_type: Optional[str]) -> Doc:
     """A tokenised Doc carrying the note facts the components need (dates are compared with the DOS)."""
     doc = nlp.make_doc(text)
