@@ -145,3 +145,28 @@ def test_tokenizer_never_cuts_a_gate_word_out_of_a_longer_letter_run(gate, conte
         runs = set(LETTER_RUN.findall(text.lower()))
         if word in tokens:
             assert word in runs, (word, context)
+
+
+def _accepts_clause_end(token: dict) -> bool:
+    """Whether a pattern slot could take a newline token or a token ending in . ! ? ;"""
+    for key in ("LOWER", "TEXT", "ORTH", "NORM"):
+        value = token.get(key)
+        if isinstance(value, str):
+            return value[-1:] in ".!?;"
+        if isinstance(value, dict) and "IN" in value:
+            return any(w[-1:] in ".!?;" for w in value["IN"])
+        if isinstance(value, dict) and "REGEX" in value:
+            no_space = token.get("IS_SPACE") is False or token.get("LIKE_NUM") is True
+            return not no_space or value["REGEX"] != "[^.!?;]$"
+    return True  # a bare wildcard takes anything
+
+
+def test_anchor_rules_never_match_across_a_clause_end():
+    """The gate checks each clause on its own; that is sound only while no anchor rule can span two."""
+    offending = [(r["metadata"]["id"], t) for r in anchor_rules() for t in r["pattern"] if _accepts_clause_end(t)]
+    assert not offending, offending
+
+
+def test_gate_is_per_clause(gate):
+    assert gate.passes("Cardiac CT performed today.")
+    assert not gate.passes("Cardiac history: MI.\nCT of the abdomen was normal.")

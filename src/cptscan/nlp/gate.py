@@ -9,6 +9,8 @@ letters (the tokenizer splits a run of letters only through its special cases, s
 any other word as a substring, so the gate is a superset of the matcher. Tokens that only constrain shape
 (IS_ALPHA) are not anchors. Evidence mentions (interpretation, coverage...) are reported only in notes
 with an anchor mention, so a note the gate skips has, provably, the same (empty) result as a scanned one.
+The test is made per clause (text between line breaks and sentence-final punctuation), since no anchor
+rule can match across one.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ def rule_requirements(rule: dict[str, Any]) -> list[frozenset[str]]:
 
 
 LETTER_RUN = re.compile(r"[^\W\d_]+")
+CLAUSE_END = re.compile(r"(?<=[.!?;])\s|\n")
 
 
 def _special_case_pieces() -> dict[str, frozenset[str]]:
@@ -111,6 +114,15 @@ class Gate:
         found.update(f for f in self.fragments if f in lower)
         return found
 
-    def passes(self, text: str) -> bool:
-        present = self.present_words(text)
+    def _any_rule(self, present: set[str]) -> bool:
         return bool(present) and any(all(words & present for words in req) for req in self.requirements)
+
+    def passes(self, text: str) -> bool:
+        """True when some anchor rule has all its required words within one clause of the text.
+
+        Anchor matches never cross a line break or a token ending in . ! ? or ; (their tokens do not
+        accept such tokens; a test checks it), so a rule whose words only meet across clauses cannot match.
+        """
+        if not self._any_rule(self.present_words(text)):
+            return False
+        return any(self._any_rule(self.present_words(clause)) for clause in CLAUSE_END.split(text) if clause)
