@@ -186,8 +186,10 @@ _WORKER: Optional[Scanner] = None
 
 
 def _init_worker(use_gate: bool, max_chars: int) -> None:
+    """A forked worker already holds the parent's scanner; only a spawned one loads its own."""
     global _WORKER
-    _WORKER = load(use_gate=use_gate, max_chars=max_chars)
+    if _WORKER is None:
+        _WORKER = load(use_gate=use_gate, max_chars=max_chars)
 
 
 def _scan_chunk(chunk: list[Any]) -> list[dict]:
@@ -214,10 +216,15 @@ def _chunks_with_duplicate_check(records: Iterable[Any], size: int) -> Iterator[
 
 
 def _scan_parallel(scanner: Scanner, records: Iterable[Any], jobs: int) -> Iterator[dict]:
+    global _WORKER
     context = mp.get_context("fork")
-    with context.Pool(jobs, initializer=_init_worker, initargs=(scanner.use_gate, scanner.max_chars)) as pool:
-        for results in pool.imap(_scan_chunk, _chunks_with_duplicate_check(records, BATCH_SIZE), chunksize=1):
-            yield from results
+    _WORKER = scanner  # inherited by the forked workers: no second load per process
+    try:
+        with context.Pool(jobs, initializer=_init_worker, initargs=(scanner.use_gate, scanner.max_chars)) as pool:
+            for results in pool.imap(_scan_chunk, _chunks_with_duplicate_check(records, BATCH_SIZE), chunksize=1):
+                yield from results
+    finally:
+        _WORKER = None
 
 
 def load(use_gate: bool = True, max_chars: int = DEFAULT_MAX_CHARS, catalog_path: Optional[str] = None) -> Scanner:
