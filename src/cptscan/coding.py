@@ -14,7 +14,8 @@ How mentions count, in plain words:
   section);
 - *interpretation* is documented by an affirmed PHYSICIAN_INTERPRETATION mention (rule or classifier);
 - a service seen only by the classifier gives a ``needs_review`` candidate: shown, never counted;
-- shared evidence (software, interpretation) goes to the nearest service when a note holds more than one.
+- shared evidence (software, interpretation) goes to the nearest service mention, whatever its assertion,
+  when a note holds more than one service.
 """
 
 from __future__ import annotations
@@ -63,7 +64,10 @@ def decide(
 ) -> list[CodeDecision]:
     """Candidate codes for one note. ``sentence_of`` maps a mention's start offset to its sentence index."""
     catalog, rules = ctx.catalog, ctx.rules
-    affirmed_services = [m for m in mentions if m.affirmed and m.label in catalog.service_concepts()]
+    # shared evidence goes to the nearest service mention of any assertion: a sentence about an earlier
+    # perivascular-fat report does not lend its data set or software to today's plaque mention
+    all_services = [m for m in mentions if m.label in catalog.service_concepts()]
+    affirmed_services = [m for m in all_services if m.affirmed]
     affirmed_concepts = {m.label for m in mentions if m.affirmed}
     decisions = []
     for concept in catalog.service_concepts():
@@ -71,7 +75,7 @@ def decide(
         if not services:
             continue
         entry = _variant(catalog.for_concept(concept), affirmed_concepts)
-        decisions.append(_decision(entry, services, mentions, affirmed_services, sentence_of, rules))
+        decisions.append(_decision(entry, services, mentions, all_services, sentence_of, rules))
     return decisions
 
 
