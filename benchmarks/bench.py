@@ -384,6 +384,7 @@ def goals(res: dict[str, Any]) -> list[dict[str, Any]]:
     mixed = runs["cptscan_all"]["mb_per_s"] / runs["baseline_all"]["mb_per_s"]
     relevant = runs["cptscan_relevant"]["mb_per_s"] / runs["baseline_relevant"]["mb_per_s"]
     jobs = runs["cptscan_jobs2_all"]["mb_per_s"] / runs["cptscan_all"]["mb_per_s"]
+    jobs_relevant = runs["cptscan_jobs2_relevant"]["mb_per_s"] / runs["cptscan_relevant"]["mb_per_s"]
     peak = max(r["peak_single_process_rss_mb"] for r in runs.values())
     peak_tree = max(r["peak_tree_pss_mb"] for r in runs.values())
     p95 = res["latency"]["p95_ms"]
@@ -398,6 +399,9 @@ def goals(res: dict[str, Any]) -> list[dict[str, Any]]:
          "goal": f">= {GOALS['relevant_vs_baseline']:.0f}x", "met": relevant >= GOALS["relevant_vs_baseline"], "ratio": relevant},
         {"measure": "cptscan jobs=2 / jobs=1 (incl. pool start-up)", "value": f"{jobs:.2f}x",
          "goal": f">= {GOALS['jobs2_vs_jobs1']}x", "met": jobs >= GOALS["jobs2_vs_jobs1"], "ratio": jobs},
+        {"measure": "cptscan jobs=2 / jobs=1, relevant notes (where the pipeline, not the gate, does the work)",
+         "value": f"{jobs_relevant:.2f}x", "goal": f">= {GOALS['jobs2_vs_jobs1']}x",
+         "met": jobs_relevant >= GOALS["jobs2_vs_jobs1"], "ratio": jobs_relevant},
         {"measure": "peak RSS, largest single process", "value": f"{peak:.0f} MB",
          "goal": f"< {GOALS['peak_rss_mb']:.0f} MB", "met": peak < GOALS["peak_rss_mb"], "ratio": peak},
         {"measure": "peak PSS, all processes of a run (jobs=2 tree)", "value": f"{peak_tree:.0f} MB",
@@ -444,7 +448,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     runs: dict[str, Any] = {}
     steps = [("baseline_all", "baseline", "all", sample), ("cptscan_all", "cptscan", "all", None),
              ("cptscan_jobs2_all", "cptscan_jobs2", "all", None), ("baseline_relevant", "baseline", "relevant", None),
-             ("cptscan_relevant", "cptscan", "relevant", None)]
+             ("cptscan_relevant", "cptscan", "relevant", None), ("cptscan_jobs2_relevant", "cptscan_jobs2", "relevant", None)]
     for key, mode, subset, n in steps:
         print(f"[bench] {key} ...", file=sys.stderr, flush=True)
         runs[key] = run_worker(mode, shared, subset, n)
