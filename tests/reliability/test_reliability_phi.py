@@ -10,7 +10,6 @@ import dataclasses
 import logging
 import socket
 
-import pytest
 
 from cptscan.io.readers import read_records
 from reliability_support import POSITIVE, read_results, run_cli, write_lines
