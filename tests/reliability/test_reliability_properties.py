@@ -3,10 +3,9 @@ results are deterministic and the same with jobs=2."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cptscan.textprep import neutralise_markup
 from reliability_support import evidence_spans
 
 PHRASES = [
@@ -19,7 +18,10 @@ PHRASES = [
 SEPARATORS = ["\n", " ", "  ", "\t", "\r\n", "\n\n", ". ", "\u00a0", "\u200b", "\u2028"]
 UNICODE = ["é", "ß", "Ω", "中文", "🙂", "\u0301", "ﬁ", "İ", "\ufeff", "\u202e"]
 
+MARKUP = ["<p>", "</p>", "<b>", "<br/>", "&amp;", "{\\rtf1 ", "\\par ", "\\b0 ", "{\\fonttbl x}"]
+
 fragment = st.one_of(
+    st.sampled_from(MARKUP),
     st.sampled_from(PHRASES),
     st.sampled_from(SEPARATORS),
     st.sampled_from(UNICODE),
@@ -41,8 +43,6 @@ def check_spans(text: str, result: dict) -> None:
 @settings(max_examples=50, **SETTINGS)
 @given(text=note_text)
 def test_any_text_scans_with_exact_spans_and_determinism(rel_scanner, text):
-    # markup is neutralised before the pipeline; its evidence text is covered (xfail) in test_reliability_bad_input
-    assume(neutralise_markup(text) == text)
     first = rel_scanner.scan_text(text, note_id="P", date_of_service="2026-02-10")
     assert first["note_id"] == "P"
     if first["error"] is not None:
@@ -63,5 +63,4 @@ def test_jobs2_equals_jobs1(rel_scanner, texts):
     assert [r["note_id"] for r in serial] == [f"P{i}" for i in range(len(texts))]
     assert parallel == serial
     for text, result in zip(texts, serial):
-        if neutralise_markup(text) == text:
-            check_spans(text, result)
+        check_spans(text, result)
