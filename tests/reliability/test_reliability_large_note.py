@@ -61,12 +61,6 @@ def test_5mb_note_without_trigger_words(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=TimeoutError, reason=(
-    "pipeline time grows with the square of the note length (a 400k-character note takes ~90 s; 5 MB would "
-    "take hours): LineSentencizer sets token.is_sent_start one token at a time (each set calls "
-    "doc.has_annotation('DEP'), a scan of the whole doc), and medspaCy ConTextGraph.update_scopes compares "
-    "every pair of modifiers in the doc. Fix in nlp/components.py: set sentence starts in one "
-    "doc.from_array([SENT_START], ...) call, and run ConText's modifiers only in sentences that hold a target"))
 def test_5mb_note_with_one_service_mention(tmp_path):
     text = big_note(FILLER, SERVICE)
     assert len(text) > 4_900_000

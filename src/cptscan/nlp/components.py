@@ -12,6 +12,8 @@ Every factory takes only JSON-able settings, so the pipeline is built from spaCy
 import re
 from typing import Any, Optional
 
+import numpy
+from spacy.attrs import SENT_START
 from medspacy.context import ConText, ConTextRule
 from medspacy.section_detection import Sectionizer, SectionRule
 from medspacy.target_matcher import TargetMatcher, TargetRule
@@ -44,15 +46,20 @@ class LineSentencizer:
     """
 
     def __call__(self, doc: Doc) -> Doc:
+        # flags set in one from_array call: setting token.is_sent_start one by one rescans the doc each time
+        flags = numpy.full(len(doc), -1, dtype="int64")
         for i, token in enumerate(doc):
             if i == 0:
-                token.is_sent_start = True
+                flags[i] = 1
                 continue
             prev = doc[i - 1]
             starts = "\n" in prev.text or "\n" in prev.whitespace_
             if not starts and SENTENCE_END.search(prev.text) and prev.whitespace_ and not NOT_SENTENCE_END.match(prev.text):
                 starts = token.text[:1].isupper() or token.text[:1].isdigit()
-            token.is_sent_start = bool(starts)
+            if starts:
+                flags[i] = 1
+        if len(doc):
+            doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))
         return doc
 
 
@@ -102,7 +109,33 @@ def make_context(nlp: Language, name: str, span_group: str, use_default_rules: b
     )
     rules = load_rules()
     context.add([ConTextRule.from_dict(rule) for rule in rules.negation["context_rules"] + rules.context["context_rules"]])
+    quiet = {name for name, spec in rules.labels.items() if spec.get("context_alone") is False}
+    context._ConText__matcher = TargetSentenceCues(context._ConText__matcher, span_group, quiet)
     return context
+
+
+class TargetSentenceCues:
+    """ConText's cue matcher, keeping only cues in sentences that hold a target.
+
+    A cue's scope never leaves its sentence, so cues elsewhere cannot modify anything; dropping them keeps
+    medspaCy's pairwise scope update (quadratic in the number of cues) from growing with the note's length.
+    Labels marked ``"context_alone": false`` (a body site: "no chest pain" on every line of a long note) get
+    ConText only in sentences that also hold another target, which are the only ones where they count.
+    """
+
+    def __init__(self, matcher: Any, span_group: str, quiet_labels: set[str]):
+        self.matcher = matcher
+        self.span_group = span_group
+        self.quiet_labels = quiet_labels
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.matcher, name)
+
+    def __call__(self, doc: Doc) -> list:
+        sentence_of = _sentence_starts(doc)
+        wanted = {sentence_of[span.start] for span in doc.spans.get(self.span_group, [])
+                  if span.label_ not in self.quiet_labels}
+        return [match for match in self.matcher(doc) if sentence_of[match[1]] in wanted]
 
 
 class DocumentKind:
