@@ -129,6 +129,8 @@ class TargetSentenceCues:
         self.quiet_labels = quiet_labels
 
     def __getattr__(self, name: str) -> Any:
+        if name == "matcher":  # not set yet while unpickling: no delegation loop
+            raise AttributeError(name)
         return getattr(self.matcher, name)
 
     def __call__(self, doc: Doc) -> list:
