@@ -126,7 +126,12 @@ def scan(
     scanner = load(use_gate=gate, max_chars=max_chars)
     summary = Summary()
     show = not quiet and err.is_terminal
-    with open_writer(output, output_format, append=bool(skip)) as writer:
+    try:
+        writer_cm = open_writer(output, output_format, append=bool(skip))
+    except (ValueError, OSError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1)
+    with writer_cm as writer:
         for result in _progress(scanner.scan(records, jobs=jobs), show):
             writer.write(result)
             summary.add(result)

@@ -117,3 +117,11 @@ def test_jsonl_append_continues_a_file(tmp_path):
     assert list(read_records(path)) == RESULTS[:2]
     with pytest.raises(ValueError, match="append"):
         open_writer(tmp_path / "r.csv", append=True)
+
+
+def test_output_format_defaults_to_jsonl(tmp_path):
+    from cptscan.io.writers import output_format
+
+    assert output_format(tmp_path / "results") == "jsonl"
+    assert output_format(tmp_path / "tmp.mmzV8fBPaV") == "jsonl"  # what mktemp names look like
+    assert output_format(tmp_path / "results.csv") == "csv"

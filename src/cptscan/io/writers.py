@@ -17,6 +17,7 @@ from typing import Any, Iterable, Optional
 Result = dict[str, Any]
 
 OUTPUT_FORMATS = ("jsonl", "csv", "parquet")
+UNWRITTEN_SUFFIXES = {".xlsx", ".xls", ".tsv", ".txt", ".xml", ".html", ".htm", ".avro", ".orc", ".feather", ".arrow"}
 _BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
               ".parquet": "parquet", ".pq": "parquet"}
 
@@ -190,14 +191,14 @@ class ParquetWriter(_Writer):
 
 
 def output_format(path: str | Path) -> str:
-    """The writer format for a path: ``-`` is JSONL, else the extension decides."""
-    if str(path) == "-":
-        return "jsonl"
-    fmt = _BY_SUFFIX.get(Path(path).suffix.lower())
-    if fmt is None:
+    """The writer format for a path: .csv and .parquet/.pq by their extension; a data format we do not write
+    (.xlsx, .tsv, ...) is an error rather than a surprise; anything else (``-``, .jsonl, no extension, a
+    temporary file's random suffix) is JSONL, the corpus format that loses nothing."""
+    suffix = Path(str(path)).suffix.lower()
+    if suffix in UNWRITTEN_SUFFIXES:
         raise ValueError(f"cannot tell the output format of {Path(path).name!r}; "
                          f"pass one of: {', '.join(OUTPUT_FORMATS)}")
-    return fmt
+    return _BY_SUFFIX.get(suffix, "jsonl")
 
 
 def open_writer(path: str | Path, fmt: Optional[str] = None, append: bool = False) -> _Writer:
