@@ -20,7 +20,7 @@ How mentions count, in plain words:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from .catalog import Catalog, CodeEntry
@@ -32,19 +32,23 @@ SUBJECT_SECTIONS = {"title", "exam", "technique"}
 SHARED_LABELS = ("AI_PROCESS", "PHYSICIAN_INTERPRETATION")
 
 
-@dataclass(frozen=True)
+@dataclass
 class CodingContext:
-    """What a decision needs besides the mentions: the catalog and the rules' label table."""
+    """What a decision needs besides the mentions, with the look-ups derived once rather than per note."""
 
     catalog: Catalog
     rules: RuleSet
+    service_concepts: list[str] = field(init=False)
+    documents: dict[str, frozenset[str]] = field(init=False)
 
+    def __post_init__(self) -> None:
+        self.service_concepts = self.catalog.service_concepts()
+        self.documents = {rule["metadata"]["id"]: frozenset(rule["metadata"].get("documents", ()))
+                          for rule in self.rules.target["target_rules"]}
 
-def _documents(mention: Mention, rules: RuleSet) -> set[str]:
-    """Elements a mention documents by itself (a vendor name is the process); merged mentions join rule ids."""
-    ids = set(mention.rule.split("+"))
-    return {element for rule in rules.target["target_rules"] if rule["metadata"]["id"] in ids
-            for element in rule["metadata"].get("documents", ())}
+    def documented_by(self, mention: Mention) -> frozenset[str]:
+        """Elements a mention documents by itself (a vendor name is the process); merged mentions join rule ids."""
+        return frozenset().union(*(self.documents.get(rule_id, frozenset()) for rule_id in mention.rule.split("+")))
 
 
 def _nearest_service(mention: Mention, services: list[Mention]) -> Optional[str]:
@@ -63,19 +67,19 @@ def decide(
     ctx: CodingContext,
 ) -> list[CodeDecision]:
     """Candidate codes for one note. ``sentence_of`` maps a mention's start offset to its sentence index."""
-    catalog, rules = ctx.catalog, ctx.rules
+    catalog = ctx.catalog
     # shared evidence goes to the nearest service mention of any assertion: a sentence about an earlier
     # perivascular-fat report does not lend its data set or software to today's plaque mention
-    all_services = [m for m in mentions if m.label in catalog.service_concepts()]
+    all_services = [m for m in mentions if m.label in ctx.service_concepts]
     affirmed_services = [m for m in all_services if m.affirmed]
     affirmed_concepts = {m.label for m in mentions if m.affirmed}
     decisions = []
-    for concept in catalog.service_concepts():
+    for concept in ctx.service_concepts:
         services = [m for m in affirmed_services if m.label == concept]
         if not services:
             continue
         entry = _variant(catalog.for_concept(concept), affirmed_concepts)
-        decisions.append(_decision(entry, services, mentions, all_services, sentence_of, rules))
+        decisions.append(_decision(entry, services, mentions, all_services, sentence_of, ctx))
     return decisions
 
 
@@ -96,7 +100,7 @@ def _decision(
     mentions: list[Mention],
     all_services: list[Mention],
     sentence_of: dict[int, int],
-    rules: RuleSet,
+    ctx: CodingContext,
 ) -> CodeDecision:
     concept = entry.service_concept
     assert entry.elements is not None
@@ -106,7 +110,7 @@ def _decision(
 
     evidence: dict[str, list[Mention]] = {element: [] for element in entry.elements}
     process_labels = set(entry.elements["process"])
-    evidence["process"] += [s for s in services if "process" in _documents(s, rules)]
+    evidence["process"] += [s for s in services if "process" in ctx.documented_by(s)]
     evidence["process"] += [m for m in mentions if m.affirmed and m.label in process_labels and belongs(m)]
 
     # a data set named next to an earlier mention of the same service still names the analysed data

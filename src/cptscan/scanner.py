@@ -84,6 +84,7 @@ class Scanner:
     def __post_init__(self) -> None:
         self.nlp.max_length = max(self.nlp.max_length, self.max_chars + 1)
         self.coding = CodingContext(self.catalog, self.rules)
+        self.anchor_labels = frozenset(self.rules.anchor_labels)
         self.versions = {
             "cptscan": __version__,
             "catalog": f"{self.catalog.version}+{self.catalog.sha256[:12]}",
@@ -139,8 +140,7 @@ class Scanner:
         mentions = mentions_of(doc) if doc is not None else []
         if doc is not None and doc.text != note.text:  # markup was blanked: evidence quotes the note as sent
             mentions = [replace(m, text=note.text[m.start:m.end]) for m in mentions]
-        anchors = set(self.rules.anchor_labels)
-        if not any(m.label in anchors for m in mentions):
+        if not any(m.label in self.anchor_labels for m in mentions):
             mentions = []
         sentence_of = _sentence_index(doc, mentions) if doc is not None else {}
         decisions = decide(mentions, sentence_of, self.coding)
