@@ -9,9 +9,15 @@ already hold an anchor mention (the note is about an in-scope service, whatever 
 sentences no rule mention of the predicted label already covers. A model is unpickled only through
 ``cptscan.models.load_verified`` (hash and scikit-learn version checked), because a joblib file is code.
 
+Turning sentences into TF-IDF features is most of a model's cost, and ``cptscan train`` fits both models'
+features on the same sentences, so they are the same features: the first classifier leaves its matrix on
+the Doc under the featurizer's fingerprint, and the second reuses it when its fingerprint is the same.
+
 No ``from __future__ import annotations`` here: spaCy validates factory configs from real annotations.
 """
 
+import hashlib
+import pickle
 import re
 from typing import Any, Iterable, List, Optional, Sequence, Tuple
 
@@ -20,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..models import ModelIntegrityError, load_verified
 from ..rules import load_rules
-from .components import MENTIONS, _title_end
+from .components import FEATURES, MENTIONS, _title_end
 
 INTERPRETATION_LABEL = "PHYSICIAN_INTERPRETATION"
 #: the class of the service model that means "no performed in-scope service in this sentence".
@@ -56,7 +62,11 @@ class SentenceClassifier:
     """
 
     def __init__(self, model: Any, kind: str, positive: dict, threshold: float):
+        if not hasattr(model, "steps") or len(model.steps) < 2:
+            raise ModelIntegrityError(f"the {kind} model is not a features + classifier Pipeline; run `cptscan train`")
         self.model = model
+        self.featurizer, self.head = model[:-1], model[-1]
+        self.featurizer_id = hashlib.sha256(pickle.dumps(self.featurizer, protocol=4)).hexdigest()
         self.kind = kind
         self.positive = positive
         self.threshold = float(threshold)
@@ -75,7 +85,7 @@ class SentenceClassifier:
         if not sentences:
             return doc
         added = []
-        for sentence, label, p in self._positives(sentences):
+        for sentence, label, p in self._positives(doc, sentences):
             if any(m.label_ == label and _overlaps(m, sentence) for m in mentions):
                 continue
             added.append(self._mention(doc, sentence, label, p, mentions))
@@ -83,13 +93,23 @@ class SentenceClassifier:
             doc.spans[MENTIONS] = mentions + added
         return doc
 
-    def _positives(self, sentences: Sequence[Span]) -> Iterable[Tuple[Span, str, float]]:
-        probabilities = self.model.predict_proba([classifier_text(s.text) for s in sentences])
+    def _positives(self, doc: Doc, sentences: Sequence[Span]) -> Iterable[Tuple[Span, str, float]]:
+        probabilities = self.head.predict_proba(self._features(doc, sentences))
         for sentence, row in zip(sentences, probabilities):
             best = max(self.columns, key=lambda c: row[self.columns[c]])
             p = float(row[self.columns[best]])
             if p >= self.threshold:
                 yield sentence, self.positive[best], p
+
+    def _features(self, doc: Doc, sentences: Sequence[Span]) -> Any:
+        """The sentences' feature matrix, computed once per Doc for all classifiers sharing a featurizer."""
+        key = (self.featurizer_id, tuple((s.start, s.end) for s in sentences))
+        cached = doc._.get(FEATURES)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        matrix = self.featurizer.transform([classifier_text(s.text) for s in sentences])
+        doc._.set(FEATURES, (key, matrix))
+        return matrix
 
     def _mention(self, doc: Doc, sentence: Span, label: str, p: float, mentions: List[Span]) -> Span:
         span = Span(doc, sentence.start, sentence.end, label=label)

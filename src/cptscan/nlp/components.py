@@ -22,14 +22,16 @@ from spacy.tokens import Doc, Span
 
 from ..rules import load_rules
 from .dates import anchor_dates, sentence_dates
+from .windows import RuleMatcher, RuleSentences, SentenceMatcher, TargetSentences, match_in_windows
 
 MENTIONS = "cptscan_mentions"
+FEATURES = "cptscan_features"  # the sentence classifiers' shared feature matrix, dropped by the finalizer
 
 for _name, _default in (("cptscan_assertion", "affirmed"), ("cptscan_cues", ()), ("cptscan_section", None),
                         ("cptscan_rule", None), ("cptscan_score", None)):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=_default)
-for _name, _default in (("cptscan_dos", None), ("cptscan_note_type", None), ("cptscan_admin_cues", ())):
+for _name, _default in (("cptscan_dos", None), ("cptscan_note_type", None), ("cptscan_admin_cues", ()), (FEATURES, None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
@@ -74,7 +76,9 @@ def make_targets(nlp: Language, name: str, span_group: str) -> TargetMatcher:
     # prune=False: mentions of different labels may overlap ("multispectral images of the thigh burn" is both
     # the service and its input); same-label overlaps and exclusions are resolved in ``mentions_of``.
     matcher = TargetMatcher(nlp, name=name, result_type="group", span_group_name=span_group, prune=False)
-    matcher.add([TargetRule.from_dict(rule) for rule in load_rules().matcher_rules])
+    rules = load_rules().matcher_rules
+    matcher.add([TargetRule.from_dict(rule) for rule in rules])
+    matcher._TargetMatcher__matcher = RuleMatcher(matcher._TargetMatcher__matcher)
     return matcher
 
 
@@ -96,13 +100,22 @@ def make_sections(nlp: Language, name: str, span_group: str) -> Sectionizer:
         span_group_name=span_group, span_attrs=None,
     )
     sectionizer.add(section_rules())
+    windows = RuleSentences(nlp.vocab, [rule.pattern for rule in sectionizer.rules])
+    sectionizer._Sectionizer__matcher = SentenceMatcher(sectionizer._Sectionizer__matcher, windows)
     return sectionizer
 
 
 @Language.factory("cptscan_context", default_config={"span_group": MENTIONS, "use_default_rules": True})
 def make_context(nlp: Language, name: str, span_group: str, use_default_rules: bool) -> ConText:
     """medspaCy's ConText: its default NegEx-style rules, general refinements (negation_rules.json) and the
-    service-level modifiers (context_rules.json)."""
+    service-level modifiers (context_rules.json).
+
+    Cues are matched only in sentences that hold a target: a cue's scope never leaves its sentence, so cues
+    elsewhere modify nothing, and matching them would grow medspaCy's pairwise scope update (quadratic in
+    the number of cues) with the note's length. Labels marked ``"context_alone": false`` (a body site: "no
+    chest pain" on every line of a long note) get ConText only in sentences that also hold another target,
+    which are the only ones where they count.
+    """
     context = ConText(
         nlp, name=name, rules="default" if use_default_rules else None, input_span_type="group",
         span_group_name=span_group, span_attrs=None,
@@ -110,34 +123,8 @@ def make_context(nlp: Language, name: str, span_group: str, use_default_rules: b
     rules = load_rules()
     context.add([ConTextRule.from_dict(rule) for rule in rules.negation["context_rules"] + rules.context["context_rules"]])
     quiet = {name for name, spec in rules.labels.items() if spec.get("context_alone") is False}
-    context._ConText__matcher = TargetSentenceCues(context._ConText__matcher, span_group, quiet)
+    context._ConText__matcher = SentenceMatcher(context._ConText__matcher, TargetSentences(span_group, quiet))
     return context
-
-
-class TargetSentenceCues:
-    """ConText's cue matcher, keeping only cues in sentences that hold a target.
-
-    A cue's scope never leaves its sentence, so cues elsewhere cannot modify anything; dropping them keeps
-    medspaCy's pairwise scope update (quadratic in the number of cues) from growing with the note's length.
-    Labels marked ``"context_alone": false`` (a body site: "no chest pain" on every line of a long note) get
-    ConText only in sentences that also hold another target, which are the only ones where they count.
-    """
-
-    def __init__(self, matcher: Any, span_group: str, quiet_labels: set[str]):
-        self.matcher = matcher
-        self.span_group = span_group
-        self.quiet_labels = quiet_labels
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "matcher":  # not set yet while unpickling: no delegation loop
-            raise AttributeError(name)
-        return getattr(self.matcher, name)
-
-    def __call__(self, doc: Doc) -> list:
-        sentence_of = _sentence_starts(doc)
-        wanted = {sentence_of[span.start] for span in doc.spans.get(self.span_group, [])
-                  if span.label_ not in self.quiet_labels}
-        return [match for match in self.matcher(doc) if sentence_of[match[1]] in wanted]
 
 
 class DocumentKind:
@@ -157,9 +144,11 @@ class DocumentKind:
         self.matcher = Matcher(nlp.vocab)
         for cue in spec["cues"]:
             self.matcher.add(cue["literal"], [cue["pattern"]])
+        self.sentences = RuleSentences(nlp.vocab, [cue["pattern"] for cue in spec["cues"]])
 
     def __call__(self, doc: Doc) -> Doc:
-        found = sorted({doc.vocab.strings[match_id] for match_id, _, _ in self.matcher(doc)})
+        matches = match_in_windows(self.matcher, doc, self.sentences(doc))
+        found = sorted({doc.vocab.strings[match_id] for match_id, _, _ in matches})
         weight = sum(self.weight[cue] for cue in found)
         doc._.cptscan_admin_cues = tuple(found) if weight >= self.min_weight else ()
         return doc
@@ -280,7 +269,7 @@ class Finalizer:
     """
 
     DROP = {"target_rule", "modifiers", "context_graph", "sections", "section", "section_category",
-            "section_title", "section_span", "section_body", "section_parent", "section_rule"}
+            "section_title", "section_span", "section_body", "section_parent", "section_rule", FEATURES}
 
     def __call__(self, doc: Doc) -> Doc:
         for span in doc.spans.get(MENTIONS, []):

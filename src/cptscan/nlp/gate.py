@@ -1,14 +1,14 @@
 """A cheap gate in front of the pipeline: which notes can hold any target mention at all.
 
 The vocabulary is derived from the anchor rules (labels marked ``"anchor": true`` in target_rules.json:
-the services and the heart CT), never written by hand. For each rule, every required token (one without
-OP "?"/"*") contributes its allowed words, and a rule can only match a note that contains one allowed
-word of each required token. Words are searched case-insensitively: a word of letters among the note's runs of
-letters (the tokenizer splits a run of letters only through its special cases, such as 'aint' -> 'ai' +
-'nt', whose pieces the gate adds),
-any other word as a substring, so the gate is a superset of the matcher. Tokens that only constrain shape
-(IS_ALPHA) are not anchors. Evidence mentions (interpretation, coverage...) are reported only in notes
-with an anchor mention, so a note the gate skips has, provably, the same (empty) result as a scanned one.
+the services and the heart CT), never written by hand. For each rule, every required token (see
+``rules/patterns.py``) contributes its allowed words, and a rule can only match a note that contains one
+allowed word of each required token. Words are searched case-insensitively: a word of letters among the
+note's runs of letters (the tokenizer splits a run of letters only through its special cases, such as
+'aint' -> 'ai' + 'nt', whose pieces the gate adds), any other word as a substring, so the gate is a
+superset of the matcher. Tokens that only constrain shape (IS_ALPHA) are not anchors. Evidence mentions
+(interpretation, coverage...) are reported only in notes with an anchor mention, so a note the gate skips
+has, provably, the same (empty) result as a scanned one.
 The test is made per clause (text between line breaks and sentence-final punctuation), since no anchor
 rule can match across one.
 """
@@ -20,21 +20,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from ..rules import load_rules
+from ..rules.patterns import required_words
 from spacy.lang.en import English
 from medspacy.custom_tokenizer import create_medspacy_tokenizer
-
-
-def _token_words(token: dict[str, Any]) -> frozenset[str] | None:
-    """Lower-cased words a token pattern accepts, or None when it does not pin words down."""
-    for key in ("LOWER", "TEXT", "ORTH", "NORM"):
-        if key in token:
-            value = token[key]
-            if isinstance(value, str):
-                return frozenset({value.lower()})
-            if isinstance(value, dict) and "IN" in value:
-                return frozenset(v.lower() for v in value["IN"])
-            return None
-    return None
 
 
 def _literal_tokens(literal: str) -> list[frozenset[str]]:
@@ -49,14 +37,7 @@ def rule_requirements(rule: dict[str, Any]) -> list[frozenset[str]]:
         return _literal_tokens(rule["literal"])
     if isinstance(pattern, str):
         raise ValueError(f"rule {rule.get('literal')!r}: regex patterns are not supported by the gate")
-    required = []
-    for token in pattern:
-        if token.get("OP") in ("?", "*") or (token.get("OP") or "").startswith("{0"):
-            continue
-        words = _token_words(token)
-        if words is not None:
-            required.append(words)
-    return required
+    return required_words(pattern)
 
 
 LETTER_RUN = re.compile(r"[^\W\d_]+")

@@ -1,0 +1,44 @@
+"""What a spaCy token pattern demands of a text: the words it cannot match without.
+
+Both cheap pre-checks read rules through this module: the gate (may a note hold an anchor mention at all?)
+and the sentence windows of the matchers (may this sentence hold any rule's match?). Each is sound only if
+every word listed here is one the pattern really requires, so the analysis errs towards "no requirement".
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+#: pattern keys whose value pins a token's lower-cased text (NORM is left out: "n't" has the norm "not").
+WORD_KEYS = ("LOWER", "TEXT", "ORTH")
+#: operators under which a slot may match no token (or, for "!", any token but the listed ones).
+OPTIONAL_OPS = ("?", "*", "!")
+
+
+def slot_words(slot: dict[str, Any]) -> Optional[frozenset[str]]:
+    """Lower-cased words a pattern slot accepts, or None when it does not pin words down."""
+    for key in WORD_KEYS:
+        if key in slot:
+            value = slot[key]
+            if isinstance(value, str):
+                return frozenset({value.lower()})
+            if isinstance(value, dict) and set(value) == {"IN"}:
+                return frozenset(v.lower() for v in value["IN"])
+            return None
+    return None
+
+
+def is_required(slot: dict[str, Any]) -> bool:
+    """True when every match has a token in this slot ("{0,n}" quantifiers may match none)."""
+    op = slot.get("OP") or ""
+    return op not in OPTIONAL_OPS and not op.startswith("{0") and not op.startswith("{,")
+
+
+def required_words(pattern: list[dict[str, Any]]) -> list[frozenset[str]]:
+    """For each slot that must match a pinned word, the words it accepts: a match holds one of each."""
+    required = []
+    for slot in pattern:
+        words = slot_words(slot) if is_required(slot) else None
+        if words is not None:
+            required.append(words)
+    return required
