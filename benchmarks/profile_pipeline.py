@@ -1,18 +1,13 @@
-"""Where cptscan spends its time, and what three no-accuracy-cost changes would save (issue 6, part 3).
+"""Where cptscan spends its time (issue 6).
 
-    .venv/bin/python benchmarks/profile_pipeline.py --shared ../shared            # component times + variants
+    .venv/bin/python benchmarks/profile_pipeline.py --shared ../shared            # component times
     .venv/bin/python benchmarks/profile_pipeline.py --shared ../shared --cprofile # plus the top functions (cProfile)
 
-1. Component times (tokenizer and each pipe, ms per note and share) on the MTSamples notes the gate lets
-   through, and on the ~3 KB latency note of bench.py; the gate's own cost over all MTSamples notes.
-2. Variants, implemented here without touching src/ and checked to give result dicts equal to the current
-   scanner's on corpus-dev, the hand-written corpus, a sample of the generated corpus and the gated MTSamples
-   notes:
-   * ``early_exit``: a doc without an anchor mention stops right after the target matcher (its result is
-     empty anyway: ``Scanner._result`` drops every mention of a note without an anchor);
-   * ``context_sentences``: ConText's matcher runs only on the sentences that hold a target (a ConText
-     modifier's scope never leaves its sentence), instead of the whole note;
-   * both together.
+1. The gate's own cost over all MTSamples notes, and how many notes it lets through.
+2. Component times (tokenizer and each pipe, ms per note and share) on the MTSamples notes the gate lets
+   through (every pipe run, as if no note stopped after the target matcher) and on the ~3 KB latency note
+   of bench.py; how many gated notes hold an anchor mention (the others stop after the target matcher).
+3. ``scan`` of the latency note, p50/p95 CPU milliseconds.
 Note text is never printed; only ids, counts and timings.
 """
 
@@ -24,12 +19,11 @@ import io
 import json
 import logging
 import pstats
-import random
 import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench  # noqa: E402  (data helpers)
@@ -38,78 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "results" / "profile.json"
 #: CPU time of this (single-threaded) process: the machine is shared, and wall time there measures the neighbours.
 CLOCK = time.process_time
-
-
-# -- variants ------------------------------------------------------------------------------------------------
-class SentenceMatcher:
-    """Stands in for ConText's matcher: matches only inside the sentences holding a target (and the next one,
-    so that a match starting in a target sentence is still found whole); keeps matches starting in them."""
-
-    def __init__(self, matcher: Any, span_group: str):
-        self.matcher, self.span_group = matcher, span_group
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.matcher, name)
-
-    def __call__(self, doc):
-        targets = doc.spans[self.span_group] if self.span_group in doc.spans else []
-        if not len(targets):
-            return []
-        sents = list(doc.sents)
-        starts = [s.start for s in sents]
-        import bisect
-
-        wanted = sorted({bisect.bisect_right(starts, t.start) - 1 for t in targets})
-        out = []
-        for i in wanted:
-            lo, hi = sents[i].start, sents[i].end
-            window_end = sents[i + 1].end if i + 1 < len(sents) else hi
-            for match_id, start, end in self.matcher(doc[lo:window_end]):
-                if start + lo < hi:
-                    out.append((match_id, start + lo, end + lo))
-        return sorted(out, key=lambda m: (m[1], m[2]))
-
-
-def install_context_sentences(nlp) -> None:
-    context = nlp.get_pipe("cptscan_context")
-    if not isinstance(context._ConText__matcher, SentenceMatcher):
-        context._ConText__matcher = SentenceMatcher(context._ConText__matcher, context.span_group_name)
-
-
-def run_pipeline(scanner, docs, early_exit: bool) -> Iterator:
-    """nlp.pipe, one doc at a time, in the pipeline's order, with an optional stop right after the target
-    matcher for docs without an anchor mention (the target rules use sentence starts, so sentences stay first)."""
-    from cptscan.nlp.components import MENTIONS
-
-    anchors = set(scanner.rules.anchor_labels)
-    for doc in docs:
-        for name, proc in scanner.nlp.pipeline:
-            doc = proc(doc)
-            if early_exit and name == "cptscan_targets" and not any(s.label_ in anchors for s in doc.spans.get(MENTIONS, [])):
-                doc = None  # the result of a doc without an anchor mention is the result of no doc
-                break
-        yield doc
-
-
-def variant_scan(scanner, records, early_exit: bool) -> list[dict]:
-    from cptscan.nlp.pipeline import make_doc
-    from cptscan.records import Note
-    from cptscan.scanner import validate
-    from cptscan.textprep import neutralise_markup
-
-    seen: set[str] = set()
-    out = []
-    for record in records:
-        item = validate(record, seen, scanner.max_chars)
-        if not isinstance(item, Note):
-            out.append(scanner._error_line(*item))
-            continue
-        doc = None
-        if not scanner.use_gate or scanner.gate.passes(item.text):
-            doc = next(run_pipeline(scanner, [make_doc(scanner.nlp, neutralise_markup(item.text), item.date_of_service,
-                                                       item.note_type)], early_exit))
-        out.append(scanner._result(item, doc))
-    return out
 
 
 # -- measurements ----------------------------------------------------------------------------------------------
@@ -141,7 +63,6 @@ def timed(fn, *args, repeat: int = 1) -> tuple[float, Any]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    ap.add_argument("--generated-sample", type=int, default=300)
     ap.add_argument("--cprofile", action="store_true")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
@@ -192,54 +113,24 @@ def main(argv=None) -> int:
         pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(20)
         print(buf.getvalue())
 
-    # 2. variants, checked for equal results
-    corpus = bench._jsonl(ROOT / "corpora" / "generated" / "notes.jsonl")
-    check = (bench.dev_notes(shared) + bench._jsonl(ROOT / "corpora" / "handwritten" / "notes.jsonl")
-             + random.Random(6).sample(corpus, min(args.generated_sample, len(corpus))))
-    reference_gated = list(scanner.scan(gated))
-    reference_check = list(scanner.scan(check))
-    t_current, _ = timed(lambda: list(scanner.scan(gated)))
+    # 3. latency of the shipped scanner
     latency_record = [{"note_id": "lat", "text": latency_text, "date_of_service": record.get("date_of_service"),
                        "note_type": record.get("note_type")}]
-
-    def lat(fn) -> dict[str, float]:
-        for _ in range(10):
-            fn()
-        samples = []
-        for _ in range(100):
-            t0 = CLOCK()
-            fn()
-            samples.append((CLOCK() - t0) * 1000)
-        q = statistics.quantiles(samples, n=100)
-        return {"p50_ms": round(q[49], 2), "p95_ms": round(q[94], 2)}
-
-    res["variants"] = {"current": {"gated_mtsamples_s": t_current, "latency": lat(lambda: list(scanner.scan(latency_record))),
-                                   "mismatches": 0}}
-    print(f"\ncurrent: gated MTSamples {t_current:.1f} s, latency {res['variants']['current']['latency']}")
-    variants = [("early_exit", True, False), ("context_sentences", False, True), ("early_exit+context_sentences", True, True)]
-    for name, early, ctx_sent in variants:
-        vscanner = cptscan.load()
-        if ctx_sent:
-            install_context_sentences(vscanner.nlp)
-        t_v, out_gated = timed(lambda: variant_scan(vscanner, gated, early))
-        out_check = variant_scan(vscanner, check, early)
-        mism = [a["note_id"] for a, b in zip(reference_gated + reference_check, out_gated + out_check) if a != b]
-        res["variants"][name] = {"gated_mtsamples_s": t_v, "speedup_gated": t_current / t_v,
-                                 "latency": lat(lambda: variant_scan(vscanner, latency_record, early)),
-                                 "mismatches": len(mism), "mismatched_ids": mism[:20],
-                                 "checked_notes": len(gated) + len(check)}
-        print(f"{name}: gated MTSamples {t_v:.1f} s ({t_current / t_v:.2f}x), latency {res['variants'][name]['latency']}, "
-              f"{len(mism)} mismatches over {len(gated) + len(check)} notes", flush=True)
-
-    # what the whole mixed corpus would cost with the gate + variant (gate time + gated-note time)
-    all_mb = bench.size_of(mts) / 1e6
-    for name, v in res["variants"].items():
-        v["projected_all_mtsamples_mb_per_s"] = all_mb / (res["gate"]["seconds"] + v["gated_mtsamples_s"])
+    for _ in range(10):
+        list(scanner.scan(latency_record))
+    samples = []
+    for _ in range(100):
+        t0 = CLOCK()
+        list(scanner.scan(latency_record))
+        samples.append((CLOCK() - t0) * 1000)
+    q = statistics.quantiles(samples, n=100)
+    res["latency"] = {"p50_ms": round(q[49], 2), "p95_ms": round(q[94], 2)}
+    print(f"\nlatency note, scan(): {res['latency']} (CPU ms)")
     res["loadavg_after"] = bench.loadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(res, indent=2) + "\n")
     print("(all times are CPU seconds of this process, time.process_time)")
-    print(f"\nwritten to {args.out.relative_to(ROOT)}; load average {res['loadavg_before']} -> {res['loadavg_after']}")
+    print(f"\nwritten to {args.out}; load average {res['loadavg_before']} -> {res['loadavg_after']}")
     return 0
 
 

@@ -30,6 +30,9 @@ log = logging.getLogger("cptscan")
 
 DEFAULT_MAX_CHARS = 6_000_000
 BATCH_SIZE = 64
+#: notes per task handed to a ``jobs`` worker: small enough that the notes needing the full pipeline, which
+#: cluster (a chart's notes, a day's CCTA reports), spread over the workers instead of ending the run in one.
+PARALLEL_CHUNK = 16
 
 
 def validate(record: Any, seen_ids: set[str], max_chars: int) -> Note | tuple[Optional[str], ScanError]:
@@ -221,7 +224,7 @@ def _scan_parallel(scanner: Scanner, records: Iterable[Any], jobs: int) -> Itera
     _WORKER = scanner  # inherited by the forked workers: no second load per process
     try:
         with context.Pool(jobs, initializer=_init_worker, initargs=(scanner.use_gate, scanner.max_chars)) as pool:
-            for results in pool.imap(_scan_chunk, _chunks_with_duplicate_check(records, BATCH_SIZE), chunksize=1):
+            for results in pool.imap(_scan_chunk, _chunks_with_duplicate_check(records, PARALLEL_CHUNK), chunksize=1):
                 yield from results
     finally:
         _WORKER = None

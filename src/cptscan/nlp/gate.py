@@ -16,11 +16,13 @@ rule can match across one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..rules import load_rules
-from ..rules.patterns import required_words
+from ..rules.patterns import RequirementIndex, required_words
 from spacy.lang.en import English
 from medspacy.custom_tokenizer import create_medspacy_tokenizer
 
@@ -66,6 +68,19 @@ class Gate:
     words: frozenset[str]  # pure-letter words: looked up among the note's letter runs
     fragments: tuple[str, ...]  # words with digits or punctuation: looked up as substrings
     split_runs: dict[str, frozenset[str]]  # runs the tokenizer splits into letter tokens, with their pieces
+    index: RequirementIndex = field(init=False, compare=False, repr=False)
+    carried: dict[str, frozenset[str]] = field(init=False, compare=False, repr=False)  # letter run -> its words
+
+    def __post_init__(self) -> None:
+        if any(not req for req in self.requirements):
+            raise ValueError("a target rule has no required word; the gate could not exclude any note")
+        if any(CLAUSE_END.search(f) or f != f.strip() for f in self.fragments):
+            raise ValueError("a gate word with a clause end or a space inside cannot be looked up per clause")
+        object.__setattr__(self, "index", RequirementIndex(self.requirements))
+        carried = {run: pieces & self.words for run, pieces in self.split_runs.items()}
+        for word in self.words:
+            carried[word] = carried.get(word, frozenset()) | {word}
+        object.__setattr__(self, "carried", carried)
 
     @classmethod
     def from_rules(cls, rules: Iterable[dict[str, Any]] | None = None) -> "Gate":
@@ -74,8 +89,6 @@ class Gate:
             anchors = set(ruleset.anchor_labels)
             rules = [r for r in ruleset.matcher_rules if r["category"] in anchors]
         requirements = tuple(tuple(rule_requirements(rule)) for rule in rules)
-        if any(not req for req in requirements):
-            raise ValueError("a target rule has no required word; the gate could not exclude any note")
         vocabulary = {w for req in requirements for words in req for w in words}
         words = frozenset(w for w in vocabulary if LETTER_RUN.fullmatch(w))
         split_runs = {run: pieces for run, pieces in _special_case_pieces().items() if pieces & words}
@@ -85,25 +98,37 @@ class Gate:
     def vocabulary(self) -> frozenset[str]:
         return self.words.union(self.fragments)
 
+    def _carriers(self, lower: str) -> tuple[list[str], list[str]]:
+        """The letter runs that carry vocabulary words, and the fragments, found in ``lower``."""
+        runs = set(LETTER_RUN.findall(lower))
+        return sorted(runs.intersection(self.carried)), [f for f in self.fragments if f in lower]
+
     def present_words(self, text: str) -> set[str]:
         """Vocabulary words the text holds: a token made of letters is always a whole run of letters."""
-        lower = text.lower()
-        runs = set(LETTER_RUN.findall(lower))
-        found = set(self.words.intersection(runs))
-        for run in runs.intersection(self.split_runs):
-            found.update(self.split_runs[run] & self.words)
-        found.update(f for f in self.fragments if f in lower)
-        return found
-
-    def _any_rule(self, present: set[str]) -> bool:
-        return bool(present) and any(all(words & present for words in req) for req in self.requirements)
+        letters, fragments = self._carriers(text.lower())
+        return set(fragments).union(*(self.carried[run] for run in letters))
 
     def passes(self, text: str) -> bool:
         """True when some anchor rule has all its required words within one clause of the text.
 
         Anchor matches never cross a line break or a token ending in . ! ? or ; (their tokens do not
         accept such tokens; a test checks it), so a rule whose words only meet across clauses cannot match.
+        Most notes fail on the whole text; for the others one search for the words found gives each
+        clause's words (a clause is the text between two CLAUSE_END matches).
         """
-        if not self._any_rule(self.present_words(text)):
+        lower = text.lower()
+        letters, fragments = self._carriers(lower)
+        if not self.index.satisfied(set(fragments).union(*(self.carried[run] for run in letters))):
             return False
-        return any(self._any_rule(self.present_words(clause)) for clause in CLAUSE_END.split(text) if clause)
+        ends = [m.start() for m in CLAUSE_END.finditer(lower)]
+        by_clause: dict[int, set[str]] = defaultdict(set)
+        if letters:
+            whole_runs = re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, letters)) + r")(?![^\W\d_])")
+            for match in whole_runs.finditer(lower):
+                by_clause[bisect_right(ends, match.start())].update(self.carried[match.group()])
+        for fragment in fragments:
+            at = lower.find(fragment)
+            while at >= 0:
+                by_clause[bisect_right(ends, at)].add(fragment)
+                at = lower.find(fragment, at + 1)
+        return any(self.index.satisfied(words) for words in by_clause.values())

@@ -18,7 +18,6 @@ TargetMatcher and ConText) and returns what it would return, with document offse
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any, Callable, Iterable
 
 import numpy
@@ -28,7 +27,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from ..rules.patterns import required_words
+from ..rules.patterns import RequirementIndex, required_words
 
 Window = tuple[int, int]  # token offsets [start, end)
 Selector = Callable[[Doc], list[Window]]
@@ -56,55 +55,30 @@ def merge(windows: Iterable[Window]) -> list[Window]:
 
 
 class RuleSentences:
-    """Selects the sentences in which at least one of ``patterns`` can match, and names those patterns.
-
-    A pattern is looked up through one required slot, the one with the least common-looking words, and
-    checked in full only in sentences holding one of them (a ":" or "history" slot would make most header
-    patterns candidates on most lines). A pattern with no required word (only shapes, or every slot
-    optional) could match anywhere: it is a candidate in every sentence, which is slow but never wrong.
-    """
+    """Selects the sentences in which at least one of ``patterns`` can match, and names those patterns
+    (looked up through ``RequirementIndex``; a pattern with no required word is tried in every sentence)."""
 
     def __init__(self, vocab: Vocab, patterns: Iterable[list[dict[str, Any]]]):
-        self.requirements: list[tuple[frozenset[int], ...]] = []
-        self.unconditional: list[int] = []
-        by_word: dict[int, set[int]] = defaultdict(set)
-        for index, pattern in enumerate(patterns):
-            required = tuple(frozenset(vocab.strings.add(w) for w in words) for words in required_words(pattern))
-            self.requirements.append(required)
-            if not required:
-                self.unconditional.append(index)
-                continue
-            for word in _key_slot(pattern):  # a pattern is looked at only where its rarest-looking slot is
-                by_word[vocab.strings.add(word)].add(index)
-        self.patterns_of_word = {word: frozenset(indices) for word, indices in by_word.items()}
-        every_word = {word for required in self.requirements for words in required for word in words}
-        self.words = numpy.array(sorted(every_word), dtype="uint64")
+        self.index = RequirementIndex([required_words(pattern) for pattern in patterns])
+        self.words = numpy.array(sorted(vocab.strings.add(w) for w in self.index.vocabulary), dtype="uint64")
 
     def candidates(self, doc: Doc) -> list[tuple[Window, list[int]]]:
         """Each sentence where some pattern can match, with the indices of those patterns (in order)."""
-        sentences = sentence_windows(doc)
         lower = doc.to_array(LOWER)
         hits = numpy.flatnonzero(numpy.isin(lower, self.words)).tolist() if len(self.words) else []
         selected, at = [], 0
-        for window in sentences:
+        for window in sentence_windows(doc):
             present = set()
             while at < len(hits) and hits[at] < window[1]:
-                present.add(int(lower[hits[at]]))
+                present.add(doc.vocab.strings[int(lower[hits[at]])])
                 at += 1
-            possible = set().union(*(self.patterns_of_word.get(w, ()) for w in present))
-            indices = sorted(self.unconditional + [i for i in possible
-                                                   if all(words & present for words in self.requirements[i])])
+            indices = self.index.satisfied(present)
             if indices:
                 selected.append((window, indices))
         return selected
 
     def __call__(self, doc: Doc) -> list[Window]:
         return merge(window for window, _ in self.candidates(doc))
-
-
-def _key_slot(pattern: list[dict[str, Any]]) -> frozenset[str]:
-    """The required slot whose shortest word is longest: "fatometry" rather than ":" or "the"."""
-    return max(required_words(pattern), key=lambda words: min(len(w) for w in words))
 
 
 class TargetSentences:

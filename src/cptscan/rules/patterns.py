@@ -7,7 +7,8 @@ every word listed here is one the pattern really requires, so the analysis errs 
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from collections import defaultdict
+from typing import Any, Iterable, Optional, Sequence
 
 #: pattern keys whose value pins a token's lower-cased text (NORM is left out: "n't" has the norm "not").
 WORD_KEYS = ("LOWER", "TEXT", "ORTH")
@@ -42,3 +43,30 @@ def required_words(pattern: list[dict[str, Any]]) -> list[frozenset[str]]:
         if words is not None:
             required.append(words)
     return required
+
+
+class RequirementIndex:
+    """Which of many patterns can match, given the words a text holds.
+
+    Each pattern is filed under one required slot, the one whose words look least common (whose shortest
+    word is longest: "fatometry" rather than ":" or "the"), and checked in full only when one of those
+    words is present; otherwise every ":" or "history" would make most patterns candidates. Patterns with
+    no required word are candidates everywhere.
+    """
+
+    def __init__(self, requirements: Sequence[Sequence[frozenset[str]]]):
+        self.requirements = [tuple(required) for required in requirements]
+        self.unconditional = [i for i, required in enumerate(self.requirements) if not required]
+        by_word: dict[str, set[int]] = defaultdict(set)
+        for i, required in enumerate(self.requirements):
+            if required:
+                for word in max(required, key=lambda words: min(len(w) for w in words)):
+                    by_word[word].add(i)
+        self.by_word = {word: frozenset(indices) for word, indices in by_word.items()}
+        self.vocabulary = frozenset(w for required in self.requirements for words in required for w in words)
+
+    def satisfied(self, present: Iterable[str]) -> list[int]:
+        """Indices, in order, of the patterns whose every required slot has a word in ``present``."""
+        present = set(present)
+        possible = set(self.unconditional).union(*(self.by_word.get(w, ()) for w in present))
+        return sorted(i for i in possible if all(words & present for words in self.requirements[i]))
