@@ -20,6 +20,7 @@ from . import __version__
 from .catalog import Catalog, load_catalog, parse_date
 from .coding import CodingContext, decide
 from .nlp.components import MENTIONS
+from .nlp.extensions import sentence_windows, text_of
 from .nlp.gate import Gate
 from .nlp.pipeline import build_pipeline, make_doc, mentions_of, run
 from .records import Mention, Note, ScanError
@@ -141,7 +142,7 @@ class Scanner:
 
     def _result(self, note: Note, doc: Optional[Doc]) -> dict:
         mentions = mentions_of(doc) if doc is not None else []
-        if doc is not None and doc.text != note.text:  # markup was blanked: evidence quotes the note as sent
+        if doc is not None and text_of(doc) != note.text:  # markup was blanked: evidence quotes the note as sent
             mentions = [replace(m, text=note.text[m.start:m.end]) for m in mentions]
         if not any(m.label in self.anchor_labels for m in mentions):
             mentions = []
@@ -170,7 +171,7 @@ class Scanner:
 
 
 def _sentence_index(doc: Doc, mentions: list[Mention]) -> dict[int, int]:
-    starts = [s.start_char for s in doc.sents]
+    starts = [doc[start].idx for start, _ in sentence_windows(doc)]
     index = {}
     for m in mentions:
         lo, hi = 0, len(starts) - 1

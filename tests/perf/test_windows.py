@@ -18,7 +18,8 @@ from medspacy.target_matcher import TargetRule
 
 from cptscan.nlp.components import FEATURES, MENTIONS
 from cptscan.nlp.pipeline import build_pipeline, make_doc, mentions_of
-from cptscan.nlp.windows import RuleSentences, sentence_windows
+from cptscan.nlp.extensions import sentence_windows
+from cptscan.nlp.windows import RuleSentences
 from perf_helpers import corpus_notes
 
 

@@ -26,7 +26,8 @@ from spacy.tokens import Doc, Span, Token
 
 from ..models import ModelIntegrityError, load_verified
 from ..rules import load_rules
-from .components import FEATURES, MENTIONS, _title_end
+from .components import _title_end
+from .extensions import FEATURES, MENTIONS, sentence_windows, text_of
 
 INTERPRETATION_LABEL = "PHYSICIAN_INTERPRETATION"
 #: the class of the service model that means "no performed in-scope service in this sentence".
@@ -40,14 +41,14 @@ def classifier_text(sentence: str) -> str:
     return SPACES.sub(" ", DIGITS.sub("0", sentence)).strip()
 
 
-def _stripped_span(doc: Doc, sent: Span) -> Optional[Span]:
-    """The sentence without trailing whitespace tokens/characters, as a span (None if it is blank)."""
-    text = sent.text
-    end_char = sent.start_char + len(text.rstrip())
-    start_char = sent.start_char + (len(text) - len(text.lstrip()))
-    if end_char <= start_char:
-        return None
-    return doc.char_span(start_char, end_char, alignment_mode="contract")
+def _stripped_span(doc: Doc, start: int, end: int) -> Optional[Span]:
+    """The sentence ``doc[start:end]`` without leading and trailing whitespace tokens (None if it is blank);
+    other tokens never begin or end with whitespace, so this is the sentence's stripped text."""
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    return doc[start:end] if start < end else None
 
 
 def _overlaps(a: Span, b: Span) -> bool:
@@ -81,7 +82,7 @@ class SentenceClassifier:
         mentions = list(doc.spans[MENTIONS]) if MENTIONS in doc.spans else []
         if not any(m.label_ in self.anchors for m in mentions):
             return doc
-        sentences = [s for s in (_stripped_span(doc, sent) for sent in doc.sents) if s is not None]
+        sentences = [s for s in (_stripped_span(doc, *window) for window in sentence_windows(doc)) if s is not None]
         if not sentences:
             return doc
         added = []
@@ -126,7 +127,7 @@ def _section_of(sentence: Span) -> Optional[str]:
     token = sentence.doc[sentence.start]
     section = token._.section if Token.has_extension("section") else None
     category = getattr(section, "category", None)
-    if category is None and sentence.start_char < _title_end(sentence.doc.text):
+    if category is None and sentence.start_char < _title_end(text_of(sentence.doc)):
         return "title"
     return category
 

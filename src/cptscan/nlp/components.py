@@ -22,18 +22,8 @@ from spacy.tokens import Doc, Span
 
 from ..rules import load_rules
 from .dates import anchor_dates, sentence_dates
+from .extensions import FEATURES, MENTIONS, sentence_starts, text_of
 from .windows import RuleMatcher, RuleSentences, SentenceMatcher, TargetSentences, match_in_windows
-
-MENTIONS = "cptscan_mentions"
-FEATURES = "cptscan_features"  # the sentence classifiers' shared feature matrix, dropped by the finalizer
-
-for _name, _default in (("cptscan_assertion", "affirmed"), ("cptscan_cues", ()), ("cptscan_section", None),
-                        ("cptscan_rule", None), ("cptscan_score", None)):
-    if not Span.has_extension(_name):
-        Span.set_extension(_name, default=_default)
-for _name, _default in (("cptscan_dos", None), ("cptscan_note_type", None), ("cptscan_admin_cues", ()), (FEATURES, None)):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=_default)
 
 SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*$")
 # "(K. Mensah)", "Dr. Lee", "approx. 40%": a period that ends an initial or a title does not end a sentence
@@ -182,8 +172,8 @@ class AssertionResolver:
     def __call__(self, doc: Doc) -> Doc:
         if self.span_group not in doc.spans:
             return doc
-        title_end = _title_end(doc.text)
-        sentence_of = _sentence_starts(doc)
+        title_end = _title_end(text_of(doc))
+        sentence_of = sentence_starts(doc)
         negated_sentences = {sentence_of[m.start]: m.text for m in doc.spans[self.span_group]
                              if m.label_ in self.sentence_negators}
         for span in doc.spans[self.span_group]:
@@ -240,16 +230,6 @@ class AssertionResolver:
                 return "affirmed", cues
             return "historical", cues + (("NO_CURRENT_CUE", ""),)
         return "affirmed", cues
-
-
-def _sentence_starts(doc: Doc) -> list[int]:
-    """For each token, the index of its sentence's first token (one pass; ``span.sent`` rescans the doc)."""
-    starts, current = [], 0
-    for token in doc:
-        if token.is_sent_start:
-            current = token.i
-        starts.append(current)
-    return starts
 
 
 def _sentence_end(doc: Doc, sentence_of: list[int], i: int) -> int:

@@ -13,6 +13,8 @@ from typing import Optional
 
 from spacy.tokens import Span
 
+from .extensions import text_of
+
 MONTHS = {m: i + 1 for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
 DATE = re.compile(
@@ -83,7 +85,7 @@ def anchor_dates(span: Span, dos_text: str) -> tuple[Optional[str], str]:
     dos = _dos(dos_text)
     if dos is None:
         return None, ""
-    text = span.doc.text
+    text = text_of(span.doc)
     line_start = text.rfind("\n", 0, span.start_char) + 1
     line_end = text.find("\n", span.end_char)
     line_end = len(text) if line_end < 0 else line_end

@@ -20,6 +20,7 @@ from ..records import Mention, Modifier
 from ..rules import load_rules
 from . import classifiers, components  # noqa: F401  (registers the factories)
 from .components import MENTIONS
+from .extensions import text_of
 
 PIPE_NAMES = ("cptscan_sentences", "cptscan_targets", "cptscan_sections", "cptscan_context",
               "cptscan_document_kind", "cptscan_assertion")
@@ -60,6 +61,7 @@ def run(nlp: Language, doc: Doc) -> Doc:
 def make_doc(nlp: Language, text: str, date_of_service: Optional[str], note_type: Optional[str]) -> Doc:
     """A tokenised Doc carrying the note facts the components need (dates are compared with the DOS)."""
     doc = nlp.make_doc(text)
+    doc._.cptscan_text = text  # the tokenizer keeps every character: doc.text == text, without the join
     doc._.cptscan_dos = date_of_service
     doc._.cptscan_note_type = note_type
     return doc
@@ -78,7 +80,7 @@ def mentions_of(doc: Doc) -> list[Mention]:
     exclusions = [m for m in raw if m.label in excluded]
     kept = [m for m in raw if m.label not in excluded
             and not any(x.start <= m.start and m.end <= x.end for x in exclusions)]
-    return _merge_adjacent(sorted(kept, key=lambda m: (m.label, m.start, m.end)), doc.text,
+    return _merge_adjacent(sorted(kept, key=lambda m: (m.label, m.start, m.end)), text_of(doc),
                            rules.context["assertion_precedence"], rules.context["assertion_of_category"])
 
 

@@ -22,25 +22,15 @@ from typing import Any, Callable, Iterable
 
 import numpy
 from medspacy.common.util import prune_overlapping_matches
-from spacy.attrs import LOWER, SENT_START
+from spacy.attrs import LOWER
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from ..rules.patterns import RequirementIndex, required_words
+from .extensions import Window, sentence_windows
 
-Window = tuple[int, int]  # token offsets [start, end)
 Selector = Callable[[Doc], list[Window]]
-
-
-def sentence_windows(doc: Doc) -> list[Window]:
-    """Every sentence as (start, end) token offsets, read in one array pass (``doc.sents`` builds Spans)."""
-    if not len(doc):
-        return []
-    starts = numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
-    return list(zip(starts, starts[1:] + [len(doc)]))
 
 
 def merge(windows: Iterable[Window]) -> list[Window]:
