@@ -2,9 +2,13 @@
 
 * ``Scanner.scan(records, jobs=2)`` on ~100 notes (dev set, corpora, real MTSamples notes, plus records that
   fail validation) equals ``jobs=1`` line for line;
+* a worker that dies or fails ends the scan with a clear error, not a hang, and leaves no process behind;
+  a caller that stops reading early stops the workers; the input is read only a few chunks ahead;
 * the cptscan pipeline pickles, and ``nlp.pipe(docs, n_process=2)`` equals single-process output.
 """
 
+import multiprocessing
+import os
 import pickle
 import random
 
@@ -61,3 +65,49 @@ def test_nlp_pipe_n_process_2_equals_single_process(scanner, records):
     expected = [_summary(d) for d in scanner.nlp.pipe(_docs(scanner, notes))]
     got = [_summary(d) for d in scanner.nlp.pipe(_docs(scanner, notes), n_process=2, batch_size=8)]
     assert got == expected
+
+
+def _kill_on(note_id, how):
+    """A Scanner._scan_batch that, in a worker, dies (``exit``) or raises (``raise``) on one note."""
+    from cptscan.scanner import Scanner
+
+    original = Scanner._scan_batch
+
+    def scan_batch(self, batch, seen):
+        if any(isinstance(r, dict) and r.get("note_id") == note_id for r in batch):
+            if how == "exit":
+                os._exit(3)
+            raise KeyError("boom")
+        return original(self, batch, seen)
+    return scan_batch
+
+
+@pytest.mark.parametrize("how,message", [("exit", "stopped unexpectedly"), ("raise", "failed on chunk .* KeyError")])
+def test_a_worker_that_dies_or_fails_stops_the_scan_with_an_error(scanner, monkeypatch, how, message):
+    from cptscan.scanner import Scanner
+
+    notes = [{"note_id": f"N{i}", "text": "Chest pain. Troponin negative."} for i in range(200)]
+    monkeypatch.setattr(Scanner, "_scan_batch", _kill_on("N150", how))
+    out = []
+    with pytest.raises(RuntimeError, match=message):
+        for result in scanner.scan(notes, jobs=2):
+            out.append(result["note_id"])
+    assert out == [f"N{i}" for i in range(len(out))] and len(out) < 150  # in order, up to the failed chunk
+    assert not multiprocessing.active_children()
+
+
+def test_workers_read_a_few_chunks_ahead_and_stop_with_the_caller(scanner):
+    read = []
+
+    def stream():
+        for i in range(10_000):
+            read.append(i)
+            yield {"note_id": f"S{i}", "text": "Follow-up visit, no complaints."}
+
+    results = scanner.scan(stream(), jobs=2)
+    first = [next(results) for _ in range(20)]
+    assert [r["note_id"] for r in first] == [f"S{i}" for i in range(20)]
+    results.close()  # the caller stops reading: workers are stopped, not left scanning the rest
+    assert len(read) < 20 * 16
+    assert not multiprocessing.active_children()
+
