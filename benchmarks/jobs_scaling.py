@@ -1,7 +1,7 @@
 """Where --jobs helps: one process vs two on notes that all need the full pipeline.
 
-bench.py measures --jobs 2 on the mixed corpus, where the gate turns away 99% of notes and the run takes
-seconds, so forking and passing notes between processes eat the gain. Here every note is a generated
+bench.py measures --jobs 2 on the mixed corpus, where the gate turns away 99% of notes and a run lasts
+a second or two, so starting the workers weighs on the ratio. Here every note is a generated
 corpus note (most hold a service), repeated ``--copies`` times, so the pipeline does the work.
 
     .venv/bin/python benchmarks/jobs_scaling.py [--copies 2]
