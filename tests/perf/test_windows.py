@@ -20,6 +20,7 @@ from cptscan.nlp.components import FEATURES, MENTIONS
 from cptscan.nlp.pipeline import build_pipeline, make_doc, mentions_of
 from cptscan.nlp.extensions import sentence_windows
 from cptscan.nlp.windows import RuleSentences
+from cptscan.rules.patterns import required_words
 from perf_helpers import corpus_notes
 
 
@@ -94,9 +95,11 @@ def test_a_rule_added_after_the_pipeline_is_built_is_matched():
     doc = nlp(text)
     assert not [s for s in doc.spans[MENTIONS] if s.label_ == "PERIVASCULAR_FAT_ANALYSIS"]
     targets.add([TargetRule("zyxquant fatometry", "PERIVASCULAR_FAT_ANALYSIS",
-                            pattern=[{"LOWER": "zyxquant"}, {"LOWER": "fatometry"}])])
-    doc = nlp(text)
-    assert [s.text for s in doc.spans[MENTIONS] if s.label_ == "PERIVASCULAR_FAT_ANALYSIS"] == ["zyxquant fatometry"]
+                            pattern=[{"LOWER": "zyxquant"}, {"LOWER": "fatometry"}]),
+                  TargetRule("qwerty fat map", "PERIVASCULAR_FAT_ANALYSIS")])  # a phrase rule: no pattern
+    doc = nlp(text + "\nThe Qwerty fat map was reviewed.")
+    found = [s.text for s in doc.spans[MENTIONS] if s.label_ == "PERIVASCULAR_FAT_ANALYSIS"]
+    assert found == ["zyxquant fatometry", "Qwerty fat map"]
 
 
 def test_sentences_are_selected_by_each_patterns_required_words(scanner):
@@ -104,10 +107,10 @@ def test_sentences_are_selected_by_each_patterns_required_words(scanner):
         "Fat was noted.\nPericoronary fat index was 3.\nNo complaints today.\n"))
     vocab = scanner.nlp.vocab
     pattern = [{"LOWER": "pericoronary"}, {"LOWER": "fat", "OP": "?"}, {"LOWER": "index"}]
-    selected = RuleSentences(vocab, [pattern]).candidates(doc)
+    selected = RuleSentences(vocab, [required_words(pattern)]).candidates(doc)
     assert [doc[s:e].text.strip() for (s, e), _ in selected] == ["Pericoronary fat index was 3."]
     shapes_only = [{"IS_UPPER": True}, {"LIKE_NUM": True}]
-    everywhere = RuleSentences(vocab, [pattern, shapes_only]).candidates(doc)
+    everywhere = RuleSentences(vocab, [required_words(pattern), required_words(shapes_only)]).candidates(doc)
     assert len(everywhere) == len(sentence_windows(doc))
     assert [indices for _, indices in everywhere] == [[1], [0, 1], [1]]
 

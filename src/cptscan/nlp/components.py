@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..rules import load_rules
+from ..rules.patterns import required_words
 from .dates import anchor_dates, sentence_dates
 from .extensions import FEATURES, MENTIONS, sentence_starts, text_of
 from .windows import RuleMatcher, RuleSentences, SentenceMatcher, TargetSentences, match_in_windows
@@ -90,8 +91,7 @@ def make_sections(nlp: Language, name: str, span_group: str) -> Sectionizer:
         span_group_name=span_group, span_attrs=None,
     )
     sectionizer.add(section_rules())
-    windows = RuleSentences(nlp.vocab, [rule.pattern for rule in sectionizer.rules])
-    sectionizer._Sectionizer__matcher = SentenceMatcher(sectionizer._Sectionizer__matcher, windows)
+    sectionizer._Sectionizer__matcher = RuleMatcher(sectionizer._Sectionizer__matcher)
     return sectionizer
 
 
@@ -134,7 +134,7 @@ class DocumentKind:
         self.matcher = Matcher(nlp.vocab)
         for cue in spec["cues"]:
             self.matcher.add(cue["literal"], [cue["pattern"]])
-        self.sentences = RuleSentences(nlp.vocab, [cue["pattern"] for cue in spec["cues"]])
+        self.sentences = RuleSentences(nlp.vocab, [required_words(cue["pattern"]) for cue in spec["cues"]])
 
     def __call__(self, doc: Doc) -> Doc:
         matches = match_in_windows(self.matcher, doc, self.sentences(doc))

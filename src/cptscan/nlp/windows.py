@@ -2,18 +2,19 @@
 
 spaCy's Matcher walks every pattern over every token, so its cost is tokens x patterns: on a 3 KB note
 with a service the target and ConText matchers were more than half of the scan, nearly all of it spent
-on sentences that hold no rule word or no target. A match never leaves its sentence here: ConText's scope
-is the sentence, and a test checks that no anchor rule can cross a sentence end. So each matcher gets a
-*selector* that names the sentences worth matching, and runs on those alone:
+on sentences that hold no rule word or no target. Here a match lies within one sentence (ConText's scope
+is the sentence; the rules describe phrases), and each matcher runs only on the sentences worth matching:
 
-* ``RuleSentences``: sentences holding one required word of every required slot of some pattern (the words
-  come from ``rules/patterns.py``, as the gate's do, so a new rule widens the selection by itself);
-* ``TargetSentences``: sentences holding a target mention, for ConText's cues.
+* ``RuleSentences`` picks the sentences holding one required word of every required slot of some rule
+  (the words come from ``rules/patterns.py``, as the gate's do, so a new rule widens the selection by
+  itself); ``RuleMatcher`` runs each target rule only where its words are; the section headers and the
+  administrative-document cues use the same selection;
+* ``TargetSentences`` picks the sentences holding a target mention, where ``SentenceMatcher`` runs
+  ConText's cues.
 
-The target, section-header and administrative-document rules use the first, ConText the second.
-
-``SentenceMatcher`` puts a selector in front of medspaCy's ``MedspacyMatcher`` (the matcher inside
-TargetMatcher and ConText) and returns what it would return, with document offsets.
+Both stand in for medspaCy's ``MedspacyMatcher`` (the matcher inside TargetMatcher, Sectionizer and
+ConText) and return what it would return, with document offsets. ``tests/perf/test_windows.py`` checks
+they find exactly what medspaCy's matchers find on the whole note, restricted to those sentences.
 """
 
 from __future__ import annotations
@@ -44,12 +45,25 @@ def merge(windows: Iterable[Window]) -> list[Window]:
     return [(start, end) for start, end in merged]
 
 
-class RuleSentences:
-    """Selects the sentences in which at least one of ``patterns`` can match, and names those patterns
-    (looked up through ``RequirementIndex``; a pattern with no required word is tried in every sentence)."""
+def rule_words(rule: Any, tokenizer: Any) -> list[frozenset[str]]:
+    """The words a medspaCy rule requires: its token pattern's (``rules/patterns.py``), a phrase rule's own
+    tokens, none for a regular expression (it may match anywhere)."""
+    if isinstance(rule.pattern, list):
+        return required_words(rule.pattern)
+    if rule.pattern is None:
+        return [frozenset({t.lower_}) for t in tokenizer(rule.literal) if not t.is_space]
+    return []
 
-    def __init__(self, vocab: Vocab, patterns: Iterable[list[dict[str, Any]]]):
-        self.index = RequirementIndex([required_words(pattern) for pattern in patterns])
+
+class RuleSentences:
+    """Selects the sentences in which at least one rule can match, and names those rules.
+
+    ``requirements`` holds, per rule, the word sets it needs (one word of each); rules are looked up
+    through ``RequirementIndex``, and a rule that needs no word is tried in every sentence.
+    """
+
+    def __init__(self, vocab: Vocab, requirements: Iterable[list[frozenset[str]]]):
+        self.index = RequirementIndex(list(requirements))
         self.words = numpy.array(sorted(vocab.strings.add(w) for w in self.index.vocabulary), dtype="uint64")
 
     def candidates(self, doc: Doc) -> list[tuple[Window, list[int]]]:
@@ -131,23 +145,26 @@ class SentenceMatcher(_WindowedMedspacyMatcher):
 
 class RuleMatcher(_WindowedMedspacyMatcher):
     """The wrapped matcher with one spaCy Matcher per token-pattern rule, each run only on the sentences
-    holding its required words (the target rules: a sentence with a rule word is a candidate for a few rules,
-    not for all of them). Rules added to the wrapped matcher later are indexed on the next call."""
+    holding its required words (a sentence with a rule word is a candidate for a few rules, not for all of
+    them); phrase and regex rules run on every sentence that is a candidate for any rule, theirs included.
+    Rules added to the wrapped matcher later are indexed on the next call."""
 
     def __init__(self, matcher: Any):
         super().__init__(matcher)
         self._index()
 
     def _index(self) -> None:
-        vocab = self.matcher.nlp.vocab
-        rules = [rule for rule in self.matcher.rule_map.values() if isinstance(rule.pattern, list)]
-        self.rule_matchers = []
+        tokenizer = self.matcher.nlp  # MedspacyMatcher keeps only the tokenizer, to read phrase rules
+        rules = list(self.matcher.rule_map.values())
+        self.rule_matchers: list[Any] = []
         for rule in rules:
-            rule_matcher = Matcher(vocab)
-            rule_matcher.add(rule._rule_id, [rule.pattern], on_match=rule.on_match)
+            rule_matcher = None
+            if isinstance(rule.pattern, list):
+                rule_matcher = Matcher(tokenizer.vocab)
+                rule_matcher.add(rule._rule_id, [rule.pattern], on_match=rule.on_match)
             self.rule_matchers.append(rule_matcher)
-        self.sentences = RuleSentences(vocab, [rule.pattern for rule in rules])
-        self.indexed = len(self.matcher.rule_map)
+        self.sentences = RuleSentences(tokenizer.vocab, [rule_words(rule, tokenizer) for rule in rules])
+        self.indexed = len(rules)
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         if self.indexed != len(self.matcher.rule_map):
@@ -157,7 +174,8 @@ class RuleMatcher(_WindowedMedspacyMatcher):
         for (start, end), indices in candidates:
             window = doc[start:end]
             for i in indices:
-                matches.extend((key, start + s, start + e) for key, s, e in self.rule_matchers[i](window))
+                if self.rule_matchers[i] is not None:
+                    matches.extend((key, start + s, start + e) for key, s, e in self.rule_matchers[i](window))
         matches.sort(key=lambda m: (m[1], m[2]))
         return self._finish(doc, matches, merge(window for window, _ in candidates))
 
