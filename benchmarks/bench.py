@@ -465,7 +465,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     res: dict[str, Any] = {"machine": machine(), "loadavg_before": loadavg(), "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
     all_notes = note_set(shared, "all")
     sample = args.baseline_sample if args.baseline_sample and args.baseline_sample < len(all_notes) else None
-    res["baseline_note"] = (f"medspacy.load() (PyRuSH, target matcher, ConText) + cptscan target rules, on "
+    res["baseline_note"] = ("medspacy.load() (PyRuSH, target matcher, ConText) + cptscan target rules, on "
                             + (f"a seeded random sample of {sample:,} of the {len(all_notes):,} mixed notes "
                                f"(--baseline-sample {sample}); its MB/s is compared with cptscan's on all notes"
                                if sample else f"all {len(all_notes):,} mixed notes"))

@@ -572,8 +572,8 @@ def content_0972T(ctx: Ctx, missing: set, nursing: bool):
         else:
             dec = pick(rng, [
                 f"Classification reviewed: only {pct}% predicted non-healing; wound expected to heal within 21 days. Decision: continue silver dressings, no surgery, recheck in 1 week.",
-                f"Classification shows predominantly healing potential; I will manage non-operatively with dressings and avoid grafting.",
-                f"Per the healing classification the wound should heal spontaneously - plan conservative care, follow-up in burn clinic in 7 days.",
+                "Classification shows predominantly healing potential; I will manage non-operatively with dressings and avoid grafting.",
+                "Per the healing classification the wound should heal spontaneously - plan conservative care, follow-up in burn clinic in 7 days.",
             ])
         ctx.put("impression", sp(dec, "PHYSICIAN_INTERPRETATION", sent="interpretation"))
     else:
@@ -963,7 +963,7 @@ def scen_75577(ctx, rng):
                                          "CARDIAC CTA W CONTRAST", "CCTA + AI QUANTITATIVE PLAQUE ANALYSIS"]
                                    if "process" not in missing else ["CTA CORONARY ARTERIES", "CARDIAC CTA W CONTRAST",
                                                                      "CT CORONARY ANGIOGRAPHY"])]
-    ct_today = content_75577(ctx, missing, radiology)
+    content_75577(ctx, missing, radiology)
     if not ctx.no_ct_words:
         add_distractor_mentions(ctx, ["plaque"], 0.3)
     add_distractor_mentions(ctx, ["pvat"], 0.1) if not ctx.no_ct_words else None
@@ -1158,7 +1158,7 @@ def scen_negative(ctx, rng):
         d = fmt_date(ctx.prior(7, 90), rng)
         ctx.put("history", sp(f"{proc} analysis was reported on {d}.", "PERIVASCULAR_FAT_ANALYSIS", "historical",
                               sub=f"{proc} analysis was reported on {d}"))
-        ctx.put("impression", S(f"I reviewed that report with the patient today: elevated RCA inflammation, so we will add colchicine."))
+        ctx.put("impression", S("I reviewed that report with the patient today: elevated RCA inflammation, so we will add colchicine."))
         return pick(rng, ["clinic", "consult"]), True, [], "Discusses and interprets a perivascular fat result already reported on an earlier date: historical, no service today."
     if name == "admin":
         return "admin", True, [], "Administrative text (prior auth, coder query, denial letter or education) documents no service."

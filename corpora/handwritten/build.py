@@ -20,7 +20,6 @@ Header of each note (lines starting with ``=== `` and ``@``)::
 
 Usage: python corpora/handwritten/build.py [SOURCE] [OUTDIR]   (defaults: this folder's source.txt, this folder)
 """
-import json
 import os
 import re
 import sys

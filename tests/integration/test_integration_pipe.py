@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pickle
 
-import pytest
 
 from cptscan.nlp.pipeline import make_doc, mentions_of
 

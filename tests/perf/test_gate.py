@@ -10,7 +10,6 @@
 
 import copy
 import random
-import re
 import time
 
 import pytest
