@@ -401,7 +401,9 @@ Both run after `cptscan_assertion`, only on notes that already hold an anchor me
 same-session CT found by the rules, whatever its assertion), and only on sentences no rule mention of the
 predicted label covers. A model mention covers the whole sentence, has `rule` = `model.<name>`, `score` =
 the probability, and takes the assertion of the rule mentions inside the sentence when they agree on a
-non-affirmed one (else affirmed).
+non-affirmed one (else affirmed). Both models' TF-IDF features are fitted on the same training sentences,
+so they are the same features: at inference the second classifier reuses the first one's matrix (checked
+by a fingerprint of the fitted features), which halves the classifiers' cost.
 
 ## Data
 
