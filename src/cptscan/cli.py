@@ -25,6 +25,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 err = Console(stderr=True)
 
 EXIT_RECORD_ERRORS = 3
+EXIT_WORKER_FAILED = 4
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -107,7 +108,7 @@ def scan(
     """Scan notes and write one result line per input record (candidate codes, status, evidence)."""
     from .io.readers import read_records
     from .io.writers import open_writer
-    from .scanner import load
+    from .scanner import WorkerError, load
 
     _configure_logging(verbose)
     try:
@@ -132,12 +133,17 @@ def scan(
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1)
     with writer_cm as writer:
-        for result in _progress(scanner.scan(records, jobs=jobs), show):
-            writer.write(result)
-            summary.add(result)
-            if strict and result.get("error"):
-                err.print(f"[red]stopped (--strict):[/red] note {result.get('note_id')}: {result['error']['code']}")
-                break
+        try:
+            for result in _progress(scanner.scan(records, jobs=jobs), show):
+                writer.write(result)
+                summary.add(result)
+                if strict and result.get("error"):
+                    err.print(f"[red]stopped (--strict):[/red] note {result.get('note_id')}: {result['error']['code']}")
+                    break
+        except WorkerError as exc:
+            err.print(f"[red]error:[/red] {exc}; {summary.notes + skip} results are in {output}"
+                      + (", rerun with --resume to scan the rest" if output != "-" else ""))
+            raise typer.Exit(EXIT_WORKER_FAILED)
     if not quiet:
         if skip:
             err.print(f"resumed after {skip} results already in {output}")

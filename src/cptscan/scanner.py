@@ -188,6 +188,10 @@ def _sentence_index(doc: Doc, mentions: list[Mention]) -> dict[int, int]:
 
 
 # -- parallel batches -----------------------------------------------------------------------------------------
+class WorkerError(RuntimeError):
+    """A ``jobs`` worker died or failed: the results before its chunk were delivered, the rest is unscanned."""
+
+
 #: chunks handed to the workers ahead of their results, per worker: one being scanned, one waiting.
 CHUNKS_AHEAD = 2
 #: chunks finished out of order and held until the ones before them are in (bounds memory on a slow chunk).
@@ -257,7 +261,7 @@ def _scan_parallel(scanner: Scanner, records: Iterable[Any], jobs: int) -> Itera
             number, out, failure = _next_result(results, workers)
             received += 1
             if failure is not None:
-                raise RuntimeError(f"a scan worker failed on chunk {number} with {failure}")
+                raise WorkerError(f"a scan worker failed on chunk {number} with {failure}")
             held[number] = out
             while next_out in held:
                 yield from held.pop(next_out)
@@ -282,8 +286,8 @@ def _next_result(results: Any, workers: list) -> tuple[int, Optional[list[dict]]
         except queue.Empty:
             dead = [w.exitcode for w in workers if not w.is_alive()]
             if dead:
-                raise RuntimeError(f"a scan worker stopped unexpectedly (exit code {dead[0]}); "
-                                   "results so far were written, the rest of the input was not scanned") from None
+                raise WorkerError(f"a scan worker stopped unexpectedly (exit code {dead[0]}); the results before "
+                                  "its notes were delivered, the rest of the input was not scanned") from None
 
 
 def load(use_gate: bool = True, max_chars: int = DEFAULT_MAX_CHARS, catalog_path: Optional[str] = None) -> Scanner:
