@@ -129,18 +129,26 @@ class Scanner:
     # -- internals ------------------------------------------------------------------------------------------
     def _scan_batch(self, batch: list[Any], seen: set[str]) -> Iterator[dict]:
         checked = [validate(record, seen, self.max_chars) for record in batch]
-        notes = [c for c in checked if isinstance(c, Note)]
-        to_parse = [n for n in notes if not self.use_gate or self.gate.passes(n.text)]
-        parsed = {id(n): run(self.nlp, make_doc(self.nlp, neutralise_markup(n.text), n.date_of_service, n.note_type))
-                  for n in to_parse}
         for item in checked:
             if isinstance(item, Note):
-                doc = parsed.get(id(item))
-                yield self._result(item, doc)
+                try:
+                    result = self._result(item, self._parse(item))
+                except Exception as exc:  # a fault of ours on one note must not cost the batch its other notes
+                    log.error("note %s not scanned: internal error %s", item.note_id, type(exc).__name__)
+                    error = ScanError("internal_error",
+                                      f"the scanner failed on this note ({type(exc).__name__}); please report it")
+                    result = {**self._error_line(item.note_id, error), **item.header()}
+                yield result
             else:
                 note_id, error = item
                 log.warning("note %s not scanned: %s", note_id, error.code)
                 yield self._error_line(note_id, error)
+
+    def _parse(self, note: Note) -> Optional[Doc]:
+        """The pipeline's Doc for a note the gate lets through, None for one it turns away."""
+        if self.use_gate and not self.gate.passes(note.text):
+            return None
+        return run(self.nlp, make_doc(self.nlp, neutralise_markup(note.text), note.date_of_service, note.note_type))
 
     def _result(self, note: Note, doc: Optional[Doc]) -> dict:
         mentions = mentions_of(doc) if doc is not None else []
