@@ -288,14 +288,17 @@ def _scan_parallel(scanner: Scanner, records: Iterable[Any], jobs: int) -> Itera
 
 
 def _next_result(results: Any, workers: list) -> tuple[int, Optional[list[dict]], Optional[str]]:
+    """The next result in, checking before each wait that every worker lives (a worker only ever exits when
+    told to, so a dead one lost its chunk: the scan must stop rather than wait for it)."""
     while True:
+        dead = [w.exitcode for w in workers if not w.is_alive()]
+        if dead:
+            raise WorkerError(f"a scan worker stopped unexpectedly (exit code {dead[0]}); the results before "
+                              "its notes were delivered, the rest of the input was not scanned")
         try:
             return results.get(timeout=WORKER_CHECK_SECONDS)
         except queue.Empty:
-            dead = [w.exitcode for w in workers if not w.is_alive()]
-            if dead:
-                raise WorkerError(f"a scan worker stopped unexpectedly (exit code {dead[0]}); the results before "
-                                  "its notes were delivered, the rest of the input was not scanned") from None
+            continue
 
 
 def load(use_gate: bool = True, max_chars: int = DEFAULT_MAX_CHARS, catalog_path: Optional[str] = None) -> Scanner:
