@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from bisect import bisect_right
 import multiprocessing as mp
 import queue
 from dataclasses import dataclass, field, replace
@@ -38,6 +39,10 @@ BATCH_SIZE = 64
 PARALLEL_CHUNK = 16
 
 
+def duplicate_id_error(note_id: str) -> ScanError:
+    return ScanError("duplicate_note_id", f"note_id {note_id} already appeared earlier in this input")
+
+
 def validate(record: Any, seen_ids: set[str], max_chars: int) -> Note | tuple[Optional[str], ScanError]:
     """A ``Note`` ready to scan, or the note id (if readable) and why the record cannot be scanned."""
     if not isinstance(record, dict):
@@ -50,7 +55,7 @@ def validate(record: Any, seen_ids: set[str], max_chars: int) -> Note | tuple[Op
     if note_id is None:
         return None, ScanError("missing_note_id", "the record has no usable note_id")
     if note_id in seen_ids:
-        return note_id, ScanError("duplicate_note_id", f"note_id {note_id} already appeared earlier in this input")
+        return note_id, duplicate_id_error(note_id)
     seen_ids.add(note_id)
     text = record.get("text")
     if text is None:
@@ -148,7 +153,8 @@ class Scanner:
         """The pipeline's Doc for a note the gate lets through, None for one it turns away."""
         if self.use_gate and not self.gate.passes(note.text):
             return None
-        return run(self.nlp, make_doc(self.nlp, neutralise_markup(note.text), note.date_of_service, note.note_type))
+        doc = make_doc(self.nlp, neutralise_markup(note.text), note.date_of_service, note.note_type)
+        return run(self.nlp, doc, self.anchor_labels)
 
     def _result(self, note: Note, doc: Optional[Doc]) -> dict:
         mentions = mentions_of(doc) if doc is not None else []
@@ -182,17 +188,7 @@ class Scanner:
 
 def _sentence_index(doc: Doc, mentions: list[Mention]) -> dict[int, int]:
     starts = [doc[start].idx for start, _ in sentence_windows(doc)]
-    index = {}
-    for m in mentions:
-        lo, hi = 0, len(starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if starts[mid] <= m.start:
-                lo = mid
-            else:
-                hi = mid - 1
-        index[m.start] = lo
-    return index
+    return {m.start: max(bisect_right(starts, m.start) - 1, 0) for m in mentions}
 
 
 # -- parallel batches -----------------------------------------------------------------------------------------
@@ -229,8 +225,7 @@ def _chunks_with_duplicate_check(records: Iterable[Any], size: int) -> Iterator[
             if isinstance(note_id, (str, int)) and "_error" not in record:
                 key = str(note_id)
                 if key in seen:
-                    record = {"note_id": key, "_error": {"code": "duplicate_note_id",
-                                                         "message": f"note_id {key} already appeared earlier in this input"}}
+                    record = {"note_id": key, "_error": duplicate_id_error(key).as_dict()}
                 seen.add(key)
             out.append(record)
         yield out

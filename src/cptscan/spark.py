@@ -107,7 +107,6 @@ def scan_dataframe(df, id_col: str = "note_id", text_col: str = "text", chart_co
     columns may be strings or Spark dates (cast to ``yyyy-MM-dd``). ``scanner_factory`` builds the scanner
     on each worker (default ``cptscan.load``); it must be picklable, e.g. a plain function.
     """
-
     mapping = ColumnMapping(id_col, text_col, chart_col, date_col, type_col).resolve(df.columns)
     selected = [_as_string(df, mapping.get(field)).alias(field) for field in ("note_id", "text") + HEADER[1:]]
     factory = scanner_factory or _load_default

@@ -65,7 +65,6 @@ class SentenceClassifier:
     def __init__(self, model: Any, kind: str, positive: dict, threshold: float):
         if not hasattr(model, "steps") or len(model.steps) < 2:
             raise ModelIntegrityError(f"the {kind} model is not a features + classifier Pipeline; run `cptscan train`")
-        self.model = model
         self.featurizer, self.head = model[:-1], model[-1]
         self.featurizer_id = hashlib.sha256(pickle.dumps(self.featurizer, protocol=4)).hexdigest()
         self.kind = kind

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 from ..rules import load_rules
 from ..rules.patterns import required_words
 from .dates import anchor_dates, sentence_dates
-from .extensions import FEATURES, MENTIONS, sentence_starts, text_of
+from .extensions import FEATURES, MENTIONS, text_of, token_sentences
 from .windows import RuleMatcher, RuleSentences, SentenceMatcher, TargetSentences, match_in_windows
 
 SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*$")
@@ -67,8 +67,7 @@ def make_targets(nlp: Language, name: str, span_group: str) -> TargetMatcher:
     # prune=False: mentions of different labels may overlap ("multispectral images of the thigh burn" is both
     # the service and its input); same-label overlaps and exclusions are resolved in ``mentions_of``.
     matcher = TargetMatcher(nlp, name=name, result_type="group", span_group_name=span_group, prune=False)
-    rules = load_rules().matcher_rules
-    matcher.add([TargetRule.from_dict(rule) for rule in rules])
+    matcher.add([TargetRule.from_dict(rule) for rule in load_rules().matcher_rules])
     matcher._TargetMatcher__matcher = RuleMatcher(matcher._TargetMatcher__matcher)
     return matcher
 
@@ -173,7 +172,7 @@ class AssertionResolver:
         if self.span_group not in doc.spans:
             return doc
         title_end = _title_end(text_of(doc))
-        sentence_of = sentence_starts(doc)
+        sentence_of = token_sentences(doc)
         negated_sentences = {sentence_of[m.start]: m.text for m in doc.spans[self.span_group]
                              if m.label_ in self.sentence_negators}
         for span in doc.spans[self.span_group]:
@@ -182,7 +181,8 @@ class AssertionResolver:
             if category is None and span.start_char < title_end:
                 category = "title"
             span._.cptscan_section = category
-            sentence = doc[sentence_of[span.start]:max(span.end, _sentence_end(doc, sentence_of, span.start))]
+            start, end = sentence_of[span.start]
+            sentence = doc[start:max(span.end, end)]
             span._.cptscan_assertion, span._.cptscan_cues = self.resolve(
                 span, category, doc._.cptscan_dos, sentence, negated_sentences.get(sentence_of[span.start]))
         return doc
@@ -230,14 +230,6 @@ class AssertionResolver:
                 return "affirmed", cues
             return "historical", cues + (("NO_CURRENT_CUE", ""),)
         return "affirmed", cues
-
-
-def _sentence_end(doc: Doc, sentence_of: list[int], i: int) -> int:
-    start = sentence_of[i]
-    j = i
-    while j < len(doc) and sentence_of[j] == start:
-        j += 1
-    return j
 
 
 class Finalizer:

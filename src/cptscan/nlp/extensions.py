@@ -45,9 +45,9 @@ def sentence_windows(doc: Doc) -> list[Window]:
     return list(zip(starts, starts[1:] + [len(doc)]))
 
 
-def sentence_starts(doc: Doc) -> list[int]:
-    """For each token, the index of its sentence's first token."""
-    out: list[int] = []
-    for start, end in sentence_windows(doc):
-        out.extend([start] * (end - start))
+def token_sentences(doc: Doc) -> list[Window]:
+    """For each token, its sentence's (start, end) token offsets."""
+    out: list[Window] = []
+    for window in sentence_windows(doc):
+        out.extend([window] * (window[1] - window[0]))
     return out

@@ -19,27 +19,27 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable
 
 from ..rules import load_rules
-from ..rules.patterns import RequirementIndex, required_words
+from ..rules.patterns import RequirementIndex, rule_words
 from spacy.lang.en import English
 from medspacy.custom_tokenizer import create_medspacy_tokenizer
 
 
-def _literal_tokens(literal: str) -> list[frozenset[str]]:
-    tokenizer = create_medspacy_tokenizer(English())
-    return [frozenset({t.lower_}) for t in tokenizer(literal) if not t.is_space]
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    """The matcher's tokenizer, built once: it cuts phrase rules and defines the special cases."""
+    return create_medspacy_tokenizer(English())
 
 
 def rule_requirements(rule: dict[str, Any]) -> list[frozenset[str]]:
     """The word sets a note must contain for ``rule`` to match (one word from each set)."""
     pattern = rule.get("pattern")
-    if not pattern:
-        return _literal_tokens(rule["literal"])
     if isinstance(pattern, str):
         raise ValueError(f"rule {rule.get('literal')!r}: regex patterns are not supported by the gate")
-    return required_words(pattern)
+    return rule_words(pattern, rule["literal"], _tokenizer())
 
 
 LETTER_RUN = re.compile(r"[^\W\d_]+")
@@ -49,9 +49,8 @@ CLAUSE_END = re.compile(r"(?<=[.!?;])\s|\n")
 def _special_case_pieces() -> dict[str, frozenset[str]]:
     """Letter runs inside which a tokenizer special case cuts letter tokens ('aint' -> 'ai' + 'nt',
     "ain't" -> 'ai' + "n't"): each such run with the letter pieces that are not whole runs themselves."""
-    tokenizer = create_medspacy_tokenizer(English())
     out: dict[str, set[str]] = {}
-    for key, pieces in tokenizer.rules.items():
+    for key, pieces in _tokenizer().rules.items():
         runs = LETTER_RUN.findall(key.lower())
         orths = [str(piece.get(65, piece.get("ORTH", ""))).lower() for piece in pieces]  # 65 = spacy.attrs.ORTH
         for orth in orths:

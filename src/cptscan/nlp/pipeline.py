@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import lru_cache
 from typing import Optional
 
 import spacy
@@ -38,19 +37,14 @@ def build_pipeline(extra_pipes: tuple[tuple[str, dict], ...] = ()) -> Language:
     return nlp
 
 
-@lru_cache(maxsize=1)
-def _anchor_labels() -> frozenset[str]:
-    return frozenset(load_rules().anchor_labels)
-
-
-def run(nlp: Language, doc: Doc) -> Doc:
-    """Runs the pipeline on one Doc, stopping after the target matcher when it found no anchor mention.
+def run(nlp: Language, doc: Doc, anchors: frozenset[str]) -> Doc:
+    """Runs the pipeline on one Doc, stopping after the target matcher when it found no mention labelled
+    with one of ``anchors``.
 
     Such a note can report nothing (evidence is reported only next to a service or a heart CT), and nine
     in ten notes the gate lets through are of that kind; sections, ConText and the classifiers would only
     spend time on them. A note with an anchor runs every component, as ``nlp(doc)`` would.
     """
-    anchors = _anchor_labels()
     for name, proc in nlp.pipeline:
         doc = proc(doc)
         if name == "cptscan_targets" and not any(s.label_ in anchors for s in doc.spans.get(MENTIONS, [])):

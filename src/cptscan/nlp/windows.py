@@ -28,7 +28,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from ..rules.patterns import RequirementIndex, required_words
+from ..rules.patterns import RequirementIndex, rule_words
 from .extensions import Window, sentence_windows
 
 Selector = Callable[[Doc], list[Window]]
@@ -43,16 +43,6 @@ def merge(windows: Iterable[Window]) -> list[Window]:
         else:
             merged.append([start, end])
     return [(start, end) for start, end in merged]
-
-
-def rule_words(rule: Any, tokenizer: Any) -> list[frozenset[str]]:
-    """The words a medspaCy rule requires: its token pattern's (``rules/patterns.py``), a phrase rule's own
-    tokens, none for a regular expression (it may match anywhere)."""
-    if isinstance(rule.pattern, list):
-        return required_words(rule.pattern)
-    if rule.pattern is None:
-        return [frozenset({t.lower_}) for t in tokenizer(rule.literal) if not t.is_space]
-    return []
 
 
 class RuleSentences:
@@ -163,7 +153,8 @@ class RuleMatcher(_WindowedMedspacyMatcher):
                 rule_matcher = Matcher(tokenizer.vocab)
                 rule_matcher.add(rule._rule_id, [rule.pattern], on_match=rule.on_match)
             self.rule_matchers.append(rule_matcher)
-        self.sentences = RuleSentences(tokenizer.vocab, [rule_words(rule, tokenizer) for rule in rules])
+        self.sentences = RuleSentences(tokenizer.vocab, [rule_words(rule.pattern, rule.literal, tokenizer)
+                                                          for rule in rules])
         self.indexed = len(rules)
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:

@@ -8,7 +8,7 @@ every word listed here is one the pattern really requires, so the analysis errs 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 #: pattern keys whose value pins a token's lower-cased text (NORM is left out: "n't" has the norm "not").
 WORD_KEYS = ("LOWER", "TEXT", "ORTH")
@@ -33,6 +33,16 @@ def is_required(slot: dict[str, Any]) -> bool:
     """True when every match has a token in this slot ("{0,n}" quantifiers may match none)."""
     op = slot.get("OP") or ""
     return op not in OPTIONAL_OPS and not op.startswith("{0") and not op.startswith("{,")
+
+
+def rule_words(pattern: Any, literal: str, tokenize: Callable[[str], Any]) -> list[frozenset[str]]:
+    """The words a rule requires: its token pattern's, a phrase rule's own tokens (cut by ``tokenize``, the
+    tokenizer its matcher uses), none for a regular expression (it may match anywhere)."""
+    if isinstance(pattern, str):
+        return []
+    if pattern:
+        return required_words(pattern)
+    return [frozenset({t.lower_}) for t in tokenize(literal) if not t.is_space]
 
 
 def required_words(pattern: list[dict[str, Any]]) -> list[frozenset[str]]:
