@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from cptscan.evaluate.metrics import evaluate, read_jsonl
+from cptscan.evaluate.render import RENDERERS
 from cptscan.evaluate.report import render, render_negation, to_json
 
 _err = Console(stderr=True)
@@ -35,9 +36,14 @@ def _load_scanner() -> Any:
         raise typer.Exit(2) from exc
 
 
-def _scan(notes_path: Path) -> list[dict[str, Any]]:
+def _scan(notes_path: Path, rendering: Optional[str] = None) -> list[dict[str, Any]]:
     scanner = _load_scanner()
-    return [_as_dict(r) for r in scanner.scan(read_jsonl(notes_path))]
+    notes: Iterable[Any] = read_jsonl(notes_path)
+    if rendering:
+        from cptscan.evaluate.render import render_notes
+
+        notes = render_notes(notes, rendering)
+    return [_as_dict(r) for r in scanner.scan(notes)]
 
 
 def _reconcile(results: list[dict[str, Any]], claims: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -80,10 +86,15 @@ def evaluate_command(
     reps: int = typer.Option(1000, "--reps", min=0, help="bootstrap replicates"),
     seed: int = typer.Option(0, "--seed", help="bootstrap seed"),
     show_errors: bool = typer.Option(True, "--errors/--no-errors", help="list every FP and FN in the tables"),
+    rendering: Optional[str] = typer.Option(None, "--render", help="scan NOTES re-rendered first: wrap64 or wrap48 "
+                                            "(hard-wrapped at that column; offsets unchanged)"),
 ) -> None:
     """Score the scanner against gold: note-level codes, spans, chart findings, bootstrap CIs."""
     gold_lines = read_jsonl(gold)
-    results = _with_headers(read_jsonl(predictions), notes) if predictions else _scan(notes)
+    if rendering is not None and rendering not in RENDERERS:
+        _err.print(f"[red]--render must be one of {', '.join(RENDERERS)}[/red]")
+        raise typer.Exit(2)
+    results = _with_headers(read_jsonl(predictions), notes) if predictions else _scan(notes, rendering)
     finding_lines = None
     claim_lines = read_jsonl(claims) if claims else None
     if findings:

@@ -251,7 +251,7 @@ def bootstrap(tallies: Sequence[NoteTally], reps: int = 1000, seed: int = 0, alp
     """
     n = len(tallies)
     out: dict[str, Any] = {"reps": reps, "seed": seed, "level": 1 - alpha, "notes": n}
-    if n == 0:
+    if n == 0 or reps == 0:  # --reps 0 asks for point figures only
         return out
     counts = np.array([[t.prf.get(k, (0, 0, 0)) for k in _BOOT_KEYS] for t in tallies], dtype=float)
     rng = np.random.default_rng(seed)
