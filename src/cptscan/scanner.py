@@ -28,7 +28,7 @@ from .nlp.gate import Gate
 from .nlp.pipeline import build_pipeline, make_doc, mentions_of, run
 from .records import Mention, Note, ScanError
 from .rules import RuleSet, load_rules
-from .textprep import looks_binary, neutralise_markup
+from .textprep import looks_binary, prepare
 
 log = logging.getLogger("cptscan")
 
@@ -151,14 +151,15 @@ class Scanner:
 
     def _parse(self, note: Note) -> Optional[Doc]:
         """The pipeline's Doc for a note the gate lets through, None for one it turns away."""
-        if self.use_gate and not self.gate.passes(note.text):
+        text = prepare(note.text)
+        if self.use_gate and not self.gate.passes(text):
             return None
-        doc = make_doc(self.nlp, neutralise_markup(note.text), note.date_of_service, note.note_type)
+        doc = make_doc(self.nlp, text, note.date_of_service, note.note_type)
         return run(self.nlp, doc, self.anchor_labels)
 
     def _result(self, note: Note, doc: Optional[Doc]) -> dict:
         mentions = mentions_of(doc) if doc is not None else []
-        if doc is not None and text_of(doc) != note.text:  # markup was blanked: evidence quotes the note as sent
+        if doc is not None and text_of(doc) != note.text:  # text was prepared: evidence quotes the note as sent
             mentions = [replace(m, text=note.text[m.start:m.end]) for m in mentions]
         if not any(m.label in self.anchor_labels for m in mentions):
             mentions = []

@@ -78,3 +78,131 @@ def looks_binary(text: str, sample: int = 4096) -> bool:
     """A note with many control characters or decoding replacements in its first KB is not text."""
     head = text[:sample]
     return len(BINARY_CHARS.findall(head)) > max(3, len(head) // 100)
+
+
+# -- layout: hard-wrapped lines and dictated punctuation ---------------------------------------------------
+# Every step below keeps the text's length and every character's offset (a soft line break becomes a space,
+# a dictated "period" becomes blanks and a full stop), so evidence offsets need no map back to the note.
+
+BULLET_OR_FIELD = re.compile(r"(?:[-*\u2022\u00b7+>#]|\d{1,2}[.)]\s|[A-Za-z][.)]\s|\[[ xX]?\]|\(\s?[xX ]?\s?\)|"
+                             r"[A-Z][\w /&()#'+.-]{0,40}:(?:\s|$))")
+SENTENCE_DONE = re.compile(r"[.!?:]$")
+CONTINUES = re.compile(r"(?:[,/&+(\-]|\b(?:and|or|of|with|w/|the|to|for|in|on|by|a|an|at|from|as|is|was|were|are|be|"
+                       r"been|not|no|than|that|which|per|vs|this|its|their|his|her|under|using|via|into|after|"
+                       r"before|over|without))$", re.IGNORECASE)
+FIRST_WORD = re.compile(r"\S+")
+#: a note counts as hard-wrapped when this share of its longer lines ends within WRAP_SLACK of its widest line
+WRAPPED_SHARE = 0.4
+WRAP_SLACK = 14
+MIN_WRAP_WIDTH, MAX_WRAP_WIDTH = 30, 132
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The column a hard-wrapped export was cut at, or None when the lines do not look cut at one width."""
+    lengths = [len(line.rstrip()) for line in lines if len(line.strip()) > 20]
+    if len(lengths) < 3:
+        return None
+    width = max(lengths)
+    if not MIN_WRAP_WIDTH <= width <= MAX_WRAP_WIDTH:
+        return None
+    near = sum(1 for n in lengths if n >= width - WRAP_SLACK)
+    return width if near >= 3 and near >= WRAPPED_SHARE * len(lengths) else None
+
+
+def _capitalises_lines(lines: list[str]) -> bool:
+    """Whether the writer starts lines with a capital: only then does a lower-case line start continue a line
+    (a note typed all in lower case starts its headers and sentences in lower case too)."""
+    starts = [line.lstrip()[:1] for line in lines if line.lstrip()[:1].isalpha()]
+    return sum(c.isupper() for c in starts) > len(starts) / 2
+
+
+def _mixed_case(text: str) -> bool:
+    """Whether the note is written in mixed case: only then is an upper-case line a header or a title."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.islower() for c in letters) > len(letters) / 4
+
+
+def _soft_break(line: str, following: str, width: int | None, capitals: bool, mixed: bool) -> bool:
+    """Whether the line break between ``line`` and ``following`` only wraps a sentence (a typist's or an
+    export's line end) rather than ending a header, field, list item or sentence."""
+    prev, nxt = line.rstrip(), following.lstrip()
+    if not prev.strip() or not nxt or SENTENCE_DONE.search(prev) or BULLET_OR_FIELD.match(nxt):
+        return False
+    if mixed and prev.upper() == prev and not CONTINUES.search(prev):  # a title or header line
+        return False
+    if CONTINUES.search(prev) or (capitals and nxt[0].islower()):
+        return True
+    if width is None:
+        return False
+    first = FIRST_WORD.match(nxt)
+    return len(prev) + 1 + len(first.group(0) if first else "") > width
+
+
+def unwrap(text: str) -> str:
+    """Soft line breaks (inside a sentence cut by an export's or a typist's wrapping) turned into spaces.
+
+    Sentences, sections and target rules read a line break as a boundary; on a hard-wrapped note that cuts
+    clauses ("... was not\\nperformed") and product names. A break stays when the line ends a sentence or a
+    field, or the next line starts a bullet, a numbered item, a checkbox or a ``Label:`` field.
+    """
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    width = _wrap_width(lines)
+    capitals, mixed = _capitalises_lines(lines), _mixed_case(text)
+    chars = list(text)
+    offset = len(lines[0]) + 1  # the first line is the note's title: never joined to what follows
+    for line, following in zip(lines[1:], lines[2:]):
+        offset += len(line)
+        if _soft_break(line.rstrip("\r"), following, width, capitals, mixed):
+            chars[offset] = " "
+            if line.endswith("\r"):
+                chars[offset - 1] = " "
+        offset += 1
+    return "".join(chars)
+
+
+SPOKEN = {"period": ".", "full stop": ".", "comma": ",", "colon": ":", "semicolon": ";",
+          "new paragraph": "\n", "next paragraph": "\n", "new line": "\n", "next line": "\n"}
+SPOKEN_MARK = re.compile(r"(?<=\w)(\s+)(period|full stop|comma|colon|semicolon|new paragraph|next paragraph|"
+                         r"new line|next line)\b(?!\s+of\b)", re.IGNORECASE)
+#: words before "period"/"colon" that make it the noun ("postoperative period", "sigmoid colon")
+NOUN_BEFORE = re.compile(r"\b(?:postoperative|post-operative|perioperative|time|grace|washout|refractory|the|a|this|"
+                         r"that|same|study|waiting|trial|observation|recovery|transverse|sigmoid|descending|"
+                         r"ascending|menstrual|latent|incubation|follow-up|healing)$", re.IGNORECASE)
+MIN_SPOKEN_MARKS = 2
+
+
+def read_spoken_punctuation(text: str) -> str:
+    """Dictated punctuation ("... today period the patient ...", "new paragraph") written as punctuation.
+
+    Only in a note that dictates punctuation at least twice, since "period" and "colon" are also nouns; the
+    word is blanked and its mark put where the word ended, and the next word gets a capital so that the
+    sentence splitter sees a sentence start.
+    """
+    marks = [m for m in SPOKEN_MARK.finditer(text) if not NOUN_BEFORE.search(text[:m.start(1)])]
+    if len(marks) < MIN_SPOKEN_MARKS:
+        return text
+    chars = list(text)
+    for m in marks:
+        word_start, word_end = m.start(2), m.end(2)
+        mark = SPOKEN[" ".join(m.group(2).lower().split())]
+        chars[word_start:word_end] = " " * (word_end - word_start)
+        if mark == "\n":
+            chars[word_start] = "\n"
+        else:
+            chars[m.start(1)] = mark  # "today period the" -> "today.       The"
+            if mark == ".":
+                rest = FIRST_WORD.search(text, word_end)
+                if rest is not None and text[word_end:rest.start()].strip() == "":
+                    chars[rest.start()] = chars[rest.start()].upper()
+    return "".join(chars)
+
+
+def prepare(text: str) -> str:
+    """The text the pipeline reads: markup blanked, soft line breaks joined, dictated punctuation read.
+
+    Same length as ``text``, character for character, so every offset found in it is an offset into the
+    note as sent.
+    """
+    return read_spoken_punctuation(unwrap(neutralise_markup(text)))

@@ -92,10 +92,10 @@ def _sentencizer():
 
 def pipeline_sentences(texts: Iterable[str]) -> Iterable[list[tuple[int, int]]]:
     """Per text, the stripped (start, end) offsets of the sentences the scanner's pipeline makes."""
-    from .textprep import neutralise_markup
+    from .textprep import prepare
 
     nlp = _sentencizer()
-    texts = [neutralise_markup(t) for t in texts]
+    texts = [prepare(t) for t in texts]
     nlp.max_length = max([nlp.max_length] + [len(t) + 1 for t in texts])
     for doc in nlp.pipe(texts):
         out = []
