@@ -24,6 +24,7 @@ from ..rules import load_rules
 from ..rules.patterns import required_words
 from .dates import anchor_dates, sentence_dates
 from .extensions import FEATURES, MENTIONS, text_of, token_sentences
+from .layout import Layout
 from .windows import RuleMatcher, RuleSentences, SentenceMatcher, TargetSentences, match_in_windows
 
 SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*$")
@@ -167,15 +168,21 @@ class AssertionResolver:
         self.current_determiners = set(rules.context["current_determiners"]["words"])
         self.section_effect = {name: spec.get("assertion") for name, spec in rules.sections["sections"].items()}
         self.exam_sections = {name for name, spec in rules.sections["sections"].items() if spec.get("role") == "exam"}
+        self.services = {name for name, spec in rules.labels.items() if spec["kind"] == "service"}
+        self.retraction = re.compile(rules.context["retractions"]["regex"], re.IGNORECASE)
+        self.retraction_words = rules.context["retractions"]["max_words"]
+        self.contrasts = set(rules.context["clause_contrasts"]["words"])
 
     def __call__(self, doc: Doc) -> Doc:
         if self.span_group not in doc.spans:
             return doc
         title_end = _title_end(text_of(doc))
         sentence_of = token_sentences(doc)
-        negated_sentences = {sentence_of[m.start]: m.text for m in doc.spans[self.span_group]
-                             if m.label_ in self.sentence_negators}
-        for span in doc.spans[self.span_group]:
+        spans = list(doc.spans[self.span_group])
+        negated_sentences = {sentence_of[m.start]: m.text for m in spans if m.label_ in self.sentence_negators}
+        retracted = self._retracted_sentences(doc, spans, sentence_of)
+        layout = doc._.cptscan_layout
+        for span in spans:
             section = doc[span.start]._.section
             category = section.category if section is not None else None
             if category is None and span.start_char < title_end:
@@ -184,12 +191,60 @@ class AssertionResolver:
             start, end = sentence_of[span.start]
             sentence = doc[start:max(span.end, end)]
             span._.cptscan_assertion, span._.cptscan_cues = self.resolve(
-                span, category, doc._.cptscan_dos, sentence, negated_sentences.get(sentence_of[span.start]))
+                span, category, doc._.cptscan_dos, sentence, negated_sentences.get(sentence_of[span.start]), layout)
+            if span.label_ in self.services and span._.cptscan_assertion == "affirmed" and sentence_of[span.start] in retracted:
+                span._.cptscan_assertion = "negated"
+                span._.cptscan_cues += (("RETRACTION", retracted[sentence_of[span.start]]),)
+        self._share_clause_assertion(doc, spans, sentence_of)
         return doc
 
+    def _retracted_sentences(self, doc: Doc, spans: list[Span], sentence_of: list) -> dict[tuple[int, int], str]:
+        """Sentences whose services the next sentence takes back ("... could be run later. Not performed
+        today."): the next one holds no service of its own and only says that it was not done."""
+        with_service = {sentence_of[s.start] for s in spans if s.label_ in self.services}
+        out = {}
+        for window in with_service:
+            following = window[1]
+            if following >= len(doc) or sentence_of[following] in with_service:
+                continue
+            nxt = doc[following:sentence_of[following][1]]
+            if len(nxt) <= self.retraction_words and self.retraction.match(nxt.text.strip()):
+                out[window] = nxt.text.strip()
+        return out
+
+    def _share_clause_assertion(self, doc: Doc, spans: list[Span], sentence_of: list) -> None:
+        """Mentions of one service in one clause describe one event, so they share its assertion.
+
+        "AI plaque analysis (e.g. HeartFlow or Cleerly) of this data set is recommended": a cue reaches the
+        mentions inside its scope, not every name of the same service before it. An affirmed mention takes
+        the assertion a cue gave another mention of its service in the same sentence, unless a contrast
+        ("but", "however", ";") separates them or a cue of its own says it was done.
+        """
+        by_clause: dict[tuple, list[Span]] = {}
+        for span in spans:
+            if span.label_ in self.services:
+                by_clause.setdefault((sentence_of[span.start], span.label_), []).append(span)
+        for group in by_clause.values():
+            cued = [s for s in group if s._.cptscan_assertion in ("negated", "hypothetical")
+                    and any(c in self.assertion_of for c, _ in s._.cptscan_cues)]
+            if not cued:
+                continue
+            for span in group:
+                if span._.cptscan_assertion != "affirmed" or any(c == "PERFORMED" for c, _ in span._.cptscan_cues):
+                    continue
+                source = min(cued, key=lambda s: abs(s.start - span.start))
+                lo, hi = sorted((span.end, source.start)) if span.start < source.start else sorted((source.end, span.start))
+                if any(t.lower_ in self.contrasts for t in doc[lo:hi]):
+                    continue
+                span._.cptscan_assertion = source._.cptscan_assertion
+                span._.cptscan_cues += (("CLAUSE", source.text),)
+
     def resolve(self, span: Span, section: Optional[str], dos: Optional[str], sentence: Span,
-                withdrawal: Optional[str]) -> tuple[str, tuple]:
+                withdrawal: Optional[str], layout: Optional[Layout] = None) -> tuple[str, tuple]:
         spec: dict[str, Any] = self.labels.get(span.label_, {})
+        field = layout.field_at(span.start_char) if layout is not None else None
+        if field is not None:  # a form field's answer decides its line, whatever cues its box labels hold
+            return field[0], (("FORM", field[1]),)
         ignored = set(spec.get("ignore_categories", ()))
         doc = span.doc
         # a cue inside the mention itself ("benefits check: not covered") does not modify it
@@ -206,6 +261,9 @@ class AssertionResolver:
             return "negated", cues + (("WITHDRAWN", withdrawal),)
         if doc._.cptscan_admin_cues and spec.get("anchor"):
             return "hypothetical", cues + (("DOCUMENT", "administrative: " + ", ".join(doc._.cptscan_admin_cues)),)
+        block = layout.foreign_block_at(span.start_char) if layout is not None else None
+        if block is not None:  # written for the patient, not a record of this encounter
+            return "hypothetical", cues + (("DOCUMENT", block),)
         effect = self.section_effect.get(section or "")
         if effect in spec.get("ignore_section_effects", ()):
             effect = None
@@ -241,7 +299,8 @@ class Finalizer:
     """
 
     DROP = {"target_rule", "modifiers", "context_graph", "sections", "section", "section_category",
-            "section_title", "section_span", "section_body", "section_parent", "section_rule", FEATURES}
+            "section_title", "section_span", "section_body", "section_parent", "section_rule", "cptscan_layout",
+            FEATURES}
 
     def __call__(self, doc: Doc) -> Doc:
         for span in doc.spans.get(MENTIONS, []):

@@ -17,12 +17,12 @@ from spacy.tokens import Doc
 
 from ..records import Mention, Modifier
 from ..rules import load_rules
-from . import classifiers, components  # noqa: F401  (registers the factories)
+from . import classifiers, components, layout  # noqa: F401  (registers the factories)
 from .components import MENTIONS
 from .extensions import text_of
 
 PIPE_NAMES = ("cptscan_sentences", "cptscan_targets", "cptscan_sections", "cptscan_context",
-              "cptscan_document_kind", "cptscan_assertion")
+              "cptscan_document_kind", "cptscan_layout", "cptscan_assertion")
 
 
 def build_pipeline(extra_pipes: tuple[tuple[str, dict], ...] = ()) -> Language:

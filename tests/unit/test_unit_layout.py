@@ -1,0 +1,136 @@
+"""Notes as people write them: hard-wrapped lines, dictated punctuation, form fields, patient-education
+blocks, a retraction in the next sentence, several names of one service in one clause.
+
+Every note here is written for the test; none is copied from a corpus.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cptscan.evaluate.render import wrap
+from cptscan.textprep import prepare, read_spoken_punctuation, unwrap
+from unit_helpers import assertions_of, codes_of
+
+DOS = "2026-05-11"
+
+PLAQUE_NOTE = (
+    "CORONARY CT ANGIOGRAPHY\n"
+    "Technique: ECG-gated coronary CTA performed today with 70 mL contrast; the CCTA data set was processed "
+    "with Cleerly AI-based plaque quantification after acquisition.\n"
+    "Findings: total plaque volume 388 mm3, noncalcified plaque volume 120 mm3, no low-density plaque.\n"
+    "Impression: I reviewed the Cleerly output myself. My interpretation: moderate noncalcified burden in the "
+    "proximal LAD, which was not seen as significant on the visual read; intensify statin therapy.\n"
+)
+NEGATED_NOTE = (
+    "CARDIOLOGY CLINIC NOTE\n"
+    "Coronary CTA from March reviewed with the patient; the report shows mild plaque in the LAD and the "
+    "perivascular fat analysis with CaRi-Heart was not performed because the insurer declined it.\n"
+    "Plan: continue statin and recheck lipids in three months.\n"
+)
+
+
+# -- text preparation -------------------------------------------------------------------------------------------
+def test_prepared_text_keeps_every_offset():
+    for text in (PLAQUE_NOTE, wrap(PLAQUE_NOTE, 40), "a\r\nb\r\n", "x period y period z new paragraph w"):
+        assert len(prepare(text)) == len(text)
+
+
+def test_unwrap_joins_a_sentence_cut_by_the_export_but_keeps_fields_and_bullets():
+    wrapped = ("CCTA REPORT\nTechnique: the coronary CTA data set was processed with\nCleerly plaque quantification and the "
+               "analysis was\nnot repeated.\nImpression:\n- mild plaque\n- statin\nCAC: 12\nCAD-RADS: 2")
+    out = unwrap(wrapped)
+    assert "processed with Cleerly" in out and "was not repeated" in out
+    assert "Impression:\n- mild plaque\n- statin\nCAC: 12\nCAD-RADS: 2" in out
+
+
+def test_unwrap_leaves_a_note_typed_in_short_lines_alone():
+    text = "CCTA REPORT\nfindings\nleft main no plaque\nlad mild plaque\nimpression\ncad-rads 1"
+    assert unwrap(text) == text
+
+
+def test_dictated_punctuation_is_read_only_in_dictation():
+    dictated = "the ccta was performed today period the analysis was run with cleerly period new paragraph plan"
+    out = read_spoken_punctuation(dictated)
+    assert "today." in out and ". The analysis" in out.replace("       ", " ") and "\n" in out
+    assert read_spoken_punctuation("seen in the postoperative period for review.") == "seen in the postoperative period for review."
+
+
+@pytest.mark.parametrize("width", [64, 48])
+def test_codes_do_not_depend_on_where_lines_end(scan, width):
+    for text in (PLAQUE_NOTE, NEGATED_NOTE):
+        plain = scan(text, date_of_service=DOS)
+        wrapped = scan(wrap(text, width), date_of_service=DOS)
+        assert [(c["code"], c["status"], c["missing"]) for c in plain["codes"]] == \
+               [(c["code"], c["status"], c["missing"]) for c in wrapped["codes"]]
+    assert list(codes_of(scan(wrap(PLAQUE_NOTE, width), date_of_service=DOS))) == ["75577"]
+    assert codes_of(scan(wrap(NEGATED_NOTE, width), date_of_service=DOS)) == {}
+
+
+# -- form fields ----------------------------------------------------------------------------------------------
+CCTA_TEMPLATE = (
+    "CORONARY CTA - STRUCTURED REPORT\n"
+    "Technique: prospective gating, coronary CTA performed today, good quality\n"
+    "Stenosis: none\n"
+    "{field}\n"
+    "Impression: no coronary artery disease.\n"
+)
+
+
+@pytest.mark.parametrize("field", [
+    "AI plaque quantification (Cleerly): [ ] performed   [x] not performed",
+    "AI plaque quantification (Cleerly): N/A",
+    "AI plaque quantification (Cleerly): ***",
+    "AI plaque quantification (Cleerly): {done/not done:***}",
+])
+def test_a_form_field_that_says_not_done_documents_no_service(scan, field):
+    result = scan(CCTA_TEMPLATE.format(field=field), date_of_service=DOS)
+    assert result["codes"] == []
+    assert set(assertions_of(result, "CCTA_PLAQUE_ANALYSIS")) == {"negated"}
+
+
+def test_a_filled_form_field_still_documents_the_service(scan):
+    field = "AI plaque quantification (Cleerly): [x] performed   [ ] not performed - total plaque volume 220 mm3"
+    result = scan(CCTA_TEMPLATE.format(field=field), date_of_service=DOS)
+    assert "75577" in codes_of(result)
+
+
+# -- blocks written for the patient -----------------------------------------------------------------------------
+def test_a_patient_education_block_inside_a_clinical_note_documents_no_service(scan):
+    text = ("BURN CLINIC VISIT\nLeft forearm scald, healing well on exam; continue dressings.\n\n"
+            "Information for you and your family\nWhat is multispectral burn imaging? Some burn centers use a "
+            "DeepView camera and AI software to predict which parts of a burn will heal. Ask your doctor whether "
+            "it is right for you.\n")
+    result = scan(text, date_of_service=DOS)
+    assert result["codes"] == []
+    assert set(assertions_of(result, "BURN_MULTISPECTRAL_IMAGING")) == {"hypothetical"}
+
+
+def test_a_clinical_paragraph_that_addresses_the_patient_once_is_still_clinical(scan):
+    text = PLAQUE_NOTE + "\nDiscussed with patient: your plaque burden is moderate.\n"
+    assert "75577" in codes_of(scan(text, date_of_service=DOS))
+
+
+# -- retraction in the next sentence and one event per clause ----------------------------------------------------
+def test_a_short_retraction_negates_the_service_of_the_sentence_before(scan):
+    text = ("CCTA OVER-READ\nOutside coronary CTA reviewed, no new imaging today. We talked about AI plaque "
+            "quantification with HeartFlow on this data set at some point. Not performed today.\n")
+    result = scan(text, date_of_service=DOS)
+    assert result["codes"] == []
+
+
+def test_every_name_of_a_recommended_service_in_one_clause_is_recommended(scan):
+    text = ("CORONARY CT ANGIOGRAPHY\nTechnique: coronary CTA performed today.\nImpression: CAD-RADS 2. "
+            "Quantitative AI plaque analysis (HeartFlow Plaque Analysis or Cleerly) of this data set is "
+            "recommended to set a baseline.\n")
+    result = scan(text, date_of_service=DOS)
+    assert result["codes"] == []
+    assert "affirmed" not in assertions_of(result, "CCTA_PLAQUE_ANALYSIS")
+
+
+def test_a_contrast_keeps_two_events_apart(scan):
+    text = ("CORONARY CT ANGIOGRAPHY\nTechnique: coronary CTA performed today.\n"
+            "HeartFlow plaque analysis was not performed, but the CCTA data set was processed with Cleerly "
+            "AI plaque quantification.\nImpression: My interpretation of the Cleerly output: mild plaque, "
+            "continue statin.\n")
+    assert "75577" in codes_of(scan(text, date_of_service=DOS))
