@@ -28,7 +28,7 @@ from .records import CodeDecision, Mention
 from .rules import RuleSet
 
 INPUT_ASSERTIONS = {"affirmed", "historical"}  # also for coverage: a stored data set, an earlier PA
-SUBJECT_SECTIONS = {"title", "exam", "technique"}
+SUBJECT_SECTIONS = {"title", "exam", "technique", "input_field"}
 SHARED_LABELS = ("AI_PROCESS", "PHYSICIAN_INTERPRETATION")
 
 

@@ -151,6 +151,10 @@ class Scanner:
 
     def _parse(self, note: Note) -> Optional[Doc]:
         """The pipeline's Doc for a note the gate lets through, None for one it turns away."""
+        # The gate first reads the note with every line joined (a superset of any prepared text: preparing
+        # only joins lines and adds punctuation), so the notes it turns away are never prepared.
+        if self.use_gate and not self.gate.passes(note.text.replace("\n", " ")):
+            return None
         text = prepare(note.text)
         if self.use_gate and not self.gate.passes(text):
             return None

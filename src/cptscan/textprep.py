@@ -116,10 +116,13 @@ def _capitalises_lines(lines: list[str]) -> bool:
     return sum(c.isupper() for c in starts) > len(starts) / 2
 
 
+LOWER_RUN, UPPER_RUN = re.compile(r"[a-z]+"), re.compile(r"[A-Z]+")
+
+
 def _mixed_case(text: str) -> bool:
     """Whether the note is written in mixed case: only then is an upper-case line a header or a title."""
-    letters = [c for c in text if c.isalpha()]
-    return sum(c.islower() for c in letters) > len(letters) / 4
+    lower = sum(map(len, LOWER_RUN.findall(text)))
+    return lower > (lower + sum(map(len, UPPER_RUN.findall(text)))) / 4
 
 
 def _soft_break(line: str, following: str, width: int | None, capitals: bool, mixed: bool) -> bool:
@@ -150,16 +153,16 @@ def unwrap(text: str) -> str:
     lines = text.split("\n")
     width = _wrap_width(lines)
     capitals, mixed = _capitalises_lines(lines), _mixed_case(text)
-    chars = list(text)
+    parts, done = [], 0
     offset = len(lines[0]) + 1  # the first line is the note's title: never joined to what follows
     for line, following in zip(lines[1:], lines[2:]):
         offset += len(line)
         if _soft_break(line.rstrip("\r"), following, width, capitals, mixed):
-            chars[offset] = " "
-            if line.endswith("\r"):
-                chars[offset - 1] = " "
+            cut = offset - 1 if line.endswith("\r") else offset
+            parts += [text[done:cut], " " * (offset + 1 - cut)]
+            done = offset + 1
         offset += 1
-    return "".join(chars)
+    return "".join(parts + [text[done:]]) if parts else text
 
 
 SPOKEN = {"period": ".", "full stop": ".", "comma": ",", "colon": ":", "semicolon": ";",
@@ -171,6 +174,8 @@ NOUN_BEFORE = re.compile(r"\b(?:postoperative|post-operative|perioperative|time|
                          r"that|same|study|waiting|trial|observation|recovery|transverse|sigmoid|descending|"
                          r"ascending|menstrual|latent|incubation|follow-up|healing)$", re.IGNORECASE)
 MIN_SPOKEN_MARKS = 2
+SPOKEN_WORD = re.compile(r"\b(?:period|full stop|comma|colon|semicolon|new paragraph|next paragraph|new line|next line)\b",
+                         re.IGNORECASE)
 
 
 def read_spoken_punctuation(text: str) -> str:
@@ -180,7 +185,9 @@ def read_spoken_punctuation(text: str) -> str:
     word is blanked and its mark put where the word ended, and the next word gets a capital so that the
     sentence splitter sees a sentence start.
     """
-    marks = [m for m in SPOKEN_MARK.finditer(text) if not NOUN_BEFORE.search(text[:m.start(1)])]
+    if len(SPOKEN_WORD.findall(text, 0, len(text))) < MIN_SPOKEN_MARKS:
+        return text
+    marks = [m for m in SPOKEN_MARK.finditer(text) if not NOUN_BEFORE.search(text, max(0, m.start(1) - 40), m.start(1))]
     if len(marks) < MIN_SPOKEN_MARKS:
         return text
     chars = list(text)

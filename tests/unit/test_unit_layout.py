@@ -134,3 +134,26 @@ def test_a_contrast_keeps_two_events_apart(scan):
             "AI plaque quantification.\nImpression: My interpretation of the Cleerly output: mild plaque, "
             "continue statin.\n")
     assert "75577" in codes_of(scan(text, date_of_service=DOS))
+
+
+# -- vendor printouts: a disclaimer is not a reading, a labelled field names the data set ------------------------
+VENDOR_PRINTOUT = (
+    "CaRi-Heart analysis report (Caristo)\n"
+    "Input data set: archived coronary CT angiography, contrast-enhanced\n"
+    "FAI-Score: LAD 14.1, RCA 17.9\n"
+    "CaRi-Heart Risk (8 years): 5.2%\n"
+    "This report is intended to be interpreted by a qualified physician together with the clinical findings.\n"
+)
+
+
+def test_a_vendor_disclaimer_is_not_the_physicians_interpretation(scan):
+    result = scan(VENDOR_PRINTOUT, date_of_service=DOS)
+    assert "affirmed" not in assertions_of(result, "PHYSICIAN_INTERPRETATION")
+    assert codes_of(result)["0992T"]["missing"] == ["interpretation"]
+
+
+def test_a_field_naming_the_study_documents_the_input(scan):
+    result = scan(VENDOR_PRINTOUT, date_of_service=DOS)
+    assert codes_of(result)["0992T"]["elements"]["input"] is True
+    without_field = VENDOR_PRINTOUT.replace("Input data set: archived coronary CT angiography, contrast-enhanced\n", "")
+    assert codes_of(scan(without_field, date_of_service=DOS))["0992T"]["elements"]["input"] is False

@@ -75,7 +75,19 @@ class SentenceClassifier:
         if missing:
             raise ModelIntegrityError(f"the {kind} model has no class {sorted(missing)}; run `cptscan train`")
         self.columns = {label: classes.index(label) for label in positive}
-        self.anchors = set(load_rules().anchor_labels)
+        rules = load_rules()
+        self.anchors = set(rules.anchor_labels)
+        self.disclaimer = re.compile(rules.context["disclaimers"]["regex"], re.IGNORECASE)
+        self.disclaimed = set(rules.context["disclaimers"]["labels"])
+
+    def _not_documentation(self, doc: Doc, sentence: Span, label: str) -> bool:
+        """Sentences the rules already know document no service: a vendor's "to be interpreted by a physician"
+        disclaimer (for an interpretation), a block written for the patient, an unanswered form field."""
+        if label in self.disclaimed and self.disclaimer.search(sentence.text):
+            return True
+        layout = doc._.cptscan_layout
+        return layout is not None and (layout.foreign_block_at(sentence.start_char) is not None
+                                       or layout.field_at(sentence.start_char) is not None)
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = list(doc.spans[MENTIONS]) if MENTIONS in doc.spans else []
@@ -87,6 +99,8 @@ class SentenceClassifier:
         added = []
         for sentence, label, p in self._positives(doc, sentences):
             if any(m.label_ == label and _overlaps(m, sentence) for m in mentions):
+                continue
+            if self._not_documentation(doc, sentence, label):
                 continue
             added.append(self._mention(doc, sentence, label, p, mentions))
         if added:

@@ -172,6 +172,8 @@ class AssertionResolver:
         self.retraction = re.compile(rules.context["retractions"]["regex"], re.IGNORECASE)
         self.retraction_words = rules.context["retractions"]["max_words"]
         self.contrasts = set(rules.context["clause_contrasts"]["words"])
+        self.disclaimer = re.compile(rules.context["disclaimers"]["regex"], re.IGNORECASE)
+        self.disclaimed_labels = set(rules.context["disclaimers"]["labels"])
 
     def __call__(self, doc: Doc) -> Doc:
         if self.span_group not in doc.spans:
@@ -187,6 +189,8 @@ class AssertionResolver:
             category = section.category if section is not None else None
             if category is None and span.start_char < title_end:
                 category = "title"
+            if category is None and layout is not None and layout.input_field_at(span.start_char):
+                category = INPUT_FIELD
             span._.cptscan_section = category
             start, end = sentence_of[span.start]
             sentence = doc[start:max(span.end, end)]
@@ -257,6 +261,10 @@ class AssertionResolver:
         for category in self.precedence:
             if category in categories:
                 return self.assertion_of[category], cues
+        if span.label_ in self.disclaimed_labels:
+            disclaimer = self.disclaimer.search(sentence.text)
+            if disclaimer is not None:  # the vendor's reminder that a physician must read it is not the reading
+                return "negated", cues + (("DISCLAIMER", disclaimer.group(0)),)
         if spec.get("anchor") and withdrawal is not None:
             return "negated", cues + (("WITHDRAWN", withdrawal),)
         if doc._.cptscan_admin_cues and spec.get("anchor"):
@@ -317,6 +325,8 @@ def make_finalize(nlp: Language, name: str) -> Finalizer:
     return Finalizer()
 
 
+#: the section given to a mention on a field line that names the analysed data set ("Scan type: coronary CTA")
+INPUT_FIELD = "input_field"
 TITLE_LINES = 2
 TITLE_MAX_CHARS = 90
 

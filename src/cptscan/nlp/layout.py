@@ -1,5 +1,6 @@
-"""How the note is laid out, beyond its sentences: form fields that say "not done", and blocks written for
-another reader (patient education, after-visit summaries) inside a clinical note.
+"""How the note is laid out, beyond its sentences: form fields that say "not done", fields that name the
+analysed data set, and blocks written for another reader (patient education, after-visit summaries) inside a
+clinical note.
 
 Both decide what a mention on them means whatever ConText finds in its sentence: a service named in the
 label of a field whose value is ``N/A``, ``***`` or a ticked "not performed" box was not done; a service
@@ -30,6 +31,7 @@ class Layout:
 
     fields: tuple[Field, ...] = ()
     foreign_blocks: tuple[Region, ...] = ()
+    input_fields: tuple[Region, ...] = ()
 
     def field_at(self, offset: int) -> Optional[tuple[str, str]]:
         """(assertion, cue) of the answered form field holding ``offset``, if any."""
@@ -39,27 +41,38 @@ class Layout:
         return None
 
     def foreign_block_at(self, offset: int) -> Optional[str]:
-        for start, end, cue in self.foreign_blocks:
-            if start <= offset < end:
-                return cue
-        return None
+        return _region_at(self.foreign_blocks, offset)
+
+    def input_field_at(self, offset: int) -> Optional[str]:
+        """The label of the field naming the analysed data set that holds ``offset``, if any."""
+        return _region_at(self.input_fields, offset)
+
+
+def _region_at(regions: tuple[Region, ...], offset: int) -> Optional[str]:
+    for start, end, cue in regions:
+        if start <= offset < end:
+            return cue
+    return None
 
 
 class LayoutReader:
     """Finds answered or empty form fields and non-clinical blocks in a note's text."""
 
-    def __init__(self, spec: dict[str, Any], blocks: dict[str, Any]):
+    def __init__(self, spec: dict[str, Any], blocks: dict[str, Any], input_fields: dict[str, Any]):
         flags = re.IGNORECASE | re.MULTILINE
         self.line = re.compile(spec["line"], re.MULTILINE)
         self.unfilled = [re.compile(r, re.IGNORECASE) for r in spec["unfilled"]]
         self.negative = [re.compile(r, re.IGNORECASE) for r in spec["negative"]]
         self.ticked = [re.compile(r, re.IGNORECASE) for r in spec["ticked"]]
+        self.input_label = re.compile(input_fields["regex"], re.IGNORECASE)
         self.min_cues = blocks["min_cues"]
         self.genres = {genre: [(cue["name"], re.compile(cue["regex"], flags), cue.get("min_count", 1)) for cue in cues]
                        for genre, cues in blocks["genres"].items()}
 
     def read(self, text: str) -> Layout:
-        return Layout(tuple(self._fields(text)), tuple(self._foreign_blocks(text)))
+        inputs = tuple((m.start("value"), m.end(), m.group("label")) for m in self.line.finditer(text)
+                       if self.input_label.search(m.group("label")))
+        return Layout(tuple(self._fields(text)), tuple(self._foreign_blocks(text)), inputs)
 
     def _fields(self, text: str) -> list[Field]:
         out = []
@@ -94,7 +107,7 @@ class LayoutComponent:
 
     def __init__(self) -> None:
         context = load_rules().context
-        self.reader = LayoutReader(context["form_fields"], context["block_genres"])
+        self.reader = LayoutReader(context["form_fields"], context["block_genres"], context["input_fields"])
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.cptscan_layout = self.reader.read(text_of(doc))
