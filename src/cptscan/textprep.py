@@ -167,15 +167,14 @@ def unwrap(text: str) -> str:
 
 SPOKEN = {"period": ".", "full stop": ".", "comma": ",", "colon": ":", "semicolon": ";",
           "new paragraph": "\n", "next paragraph": "\n", "new line": "\n", "next line": "\n"}
-SPOKEN_MARK = re.compile(r"(?<=\w)(\s+)(period|full stop|comma|colon|semicolon|new paragraph|next paragraph|"
-                         r"new line|next line)\b(?!\s+of\b)", re.IGNORECASE)
+SPOKEN_WORDS = "|".join(SPOKEN)
+SPOKEN_MARK = re.compile(rf"(?<=\w)(\s+)({SPOKEN_WORDS})\b(?!\s+of\b)", re.IGNORECASE)
 #: words before "period"/"colon" that make it the noun ("postoperative period", "sigmoid colon")
 NOUN_BEFORE = re.compile(r"\b(?:postoperative|post-operative|perioperative|time|grace|washout|refractory|the|a|this|"
                          r"that|same|study|waiting|trial|observation|recovery|transverse|sigmoid|descending|"
                          r"ascending|menstrual|latent|incubation|follow-up|healing)$", re.IGNORECASE)
 MIN_SPOKEN_MARKS = 2
-SPOKEN_WORD = re.compile(r"\b(?:period|full stop|comma|colon|semicolon|new paragraph|next paragraph|new line|next line)\b",
-                         re.IGNORECASE)
+SPOKEN_WORD = re.compile(rf"\b(?:{SPOKEN_WORDS})\b", re.IGNORECASE)
 
 
 def read_spoken_punctuation(text: str) -> str:
@@ -185,7 +184,7 @@ def read_spoken_punctuation(text: str) -> str:
     word is blanked and its mark put where the word ended, and the next word gets a capital so that the
     sentence splitter sees a sentence start.
     """
-    if len(SPOKEN_WORD.findall(text, 0, len(text))) < MIN_SPOKEN_MARKS:
+    if len(SPOKEN_WORD.findall(text)) < MIN_SPOKEN_MARKS:
         return text
     marks = [m for m in SPOKEN_MARK.finditer(text) if not NOUN_BEFORE.search(text, max(0, m.start(1) - 40), m.start(1))]
     if len(marks) < MIN_SPOKEN_MARKS:
