@@ -7,16 +7,21 @@ import sys
 
 import pytest
 
+from cptscan.knowledge import load_knowledge
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPORA = os.path.join(ROOT, "corpora")
 DIRS = ["generated", "handwritten", "demo"]
-LABELS = {"CCTA_PLAQUE_ANALYSIS", "PERIVASCULAR_FAT_ANALYSIS", "BURN_MULTISPECTRAL_IMAGING", "SAME_SESSION_CT",
-          "PHYSICIAN_INTERPRETATION"}
+# what the corpora may say comes from the default knowledge: the labels gold annotates and the codes
+KNOWLEDGE = load_knowledge()
+LABELS = set(KNOWLEDGE.rules.concept_labels)
+SERVICES = KNOWLEDGE.labels("service")
+INTERPRETATION = KNOWLEDGE.labels("interpretation")
+CATALOG = KNOWLEDGE.catalog
 ASSERTIONS = {"affirmed", "negated", "hypothetical", "historical", "family"}
 NOTE_TYPES = {"radiology_report", "progress_note", "consult_note", "procedure_note", "wound_care_note", "addendum",
               "discharge_summary", "other"}
-CODES = {"75577", "0972T", "0992T", "0993T"}
-CAT3 = {"0972T", "0992T", "0993T"}
+CODES = {entry.code for entry in CATALOG.detectable()}
 
 
 def load(path):
@@ -68,32 +73,28 @@ def test_codes_follow_rules(corpus):
             assert c["code"] in CODES and c["code"] not in seen
             seen.add(c["code"])
             assert c["status"] in ("supported", "documentation_gap")
-            assert set(c["missing"]) <= {"input", "process", "interpretation"}
+            entry = CATALOG[c["code"]]
+            assert set(c["missing"]) <= set(entry.required)
             if c["status"] == "supported":
                 assert c["missing"] == [], g["note_id"]
             else:
                 assert c["missing"], g["note_id"]
-                assert len(c["missing"]) < 3
-            if c["code"] in CAT3:
+                assert len(c["missing"]) < len(entry.required)
+            if entry.coverage_applies:
                 assert isinstance(c["coverage_documented"], bool), g["note_id"]
             else:
                 assert c["coverage_documented"] is None, g["note_id"]
-            # the service concept is affirmed whenever the code is indicated
-            concept = {"75577": "CCTA_PLAQUE_ANALYSIS", "0972T": "BURN_MULTISPECTRAL_IMAGING",
-                       "0992T": "PERIVASCULAR_FAT_ANALYSIS", "0993T": "PERIVASCULAR_FAT_ANALYSIS"}[c["code"]]
-            assert concept in g["concepts"], g["note_id"]
+            # the service concept is affirmed whenever the code is indicated, and its variant's concept too
+            assert entry.service_concept in g["concepts"], g["note_id"]
+            assert CATALOG.variant_for(entry.service_concept, g["concepts"]).code == c["code"], g["note_id"]
             if "interpretation" not in c["missing"]:
-                assert "PHYSICIAN_INTERPRETATION" in g["concepts"], g["note_id"]
-        assert not {"0992T", "0993T"} <= seen, g["note_id"]
-        if "0993T" in seen:
-            assert "SAME_SESSION_CT" in g["concepts"], g["note_id"]
-        if "0992T" in seen:
-            assert "SAME_SESSION_CT" not in g["concepts"], g["note_id"]
+                assert INTERPRETATION & set(g["concepts"]), g["note_id"]
+        families = [CATALOG[code].family for code in seen]
+        assert len(families) == len(set(families)), g["note_id"]  # one code per family (never both variants)
         if g["codes"] and all("interpretation" in c["missing"] for c in g["codes"]):
-            assert "PHYSICIAN_INTERPRETATION" not in g["concepts"], g["note_id"]
+            assert not INTERPRETATION & set(g["concepts"]), g["note_id"]
         if not g["codes"]:
-            assert not ({"CCTA_PLAQUE_ANALYSIS", "PERIVASCULAR_FAT_ANALYSIS", "BURN_MULTISPECTRAL_IMAGING",
-                         "PHYSICIAN_INTERPRETATION"} & set(g["concepts"])), g["note_id"]
+            assert not ((SERVICES | INTERPRETATION) & set(g["concepts"])), g["note_id"]
 
 
 def test_sentences_valid(corpus):

@@ -21,7 +21,7 @@ from rich.text import Text
 from . import __version__
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Find documentation of AI-augmented CPT 2026 services (75577, 0972T, 0992T/0993T) in clinical notes.")
+                  help="Find documentation of AI-augmented CPT services in clinical notes (`cptscan codes` lists them).")
 err = Console(stderr=True)
 
 EXIT_RECORD_ERRORS = 3

@@ -1,21 +1,21 @@
 """Mentions -> candidate codes: which code, its status, the missing elements, coverage and confidence.
 
-Everything code-specific comes from the catalog: a code's service concept, the labels that document each
-element, the concept that picks a variant (0993T needs a heart CT of the same session, 0992T excludes it)
-and whether coverage verification applies. Adding a code means adding data, not a branch here.
+Everything code-specific is data: the catalog gives a code's service concept, its required elements, the
+labels that document each element and each element's policy (which assertions count, where the mention must
+be), the concept that picks a variant and whether coverage verification applies; the rule data gives each
+label its role. This module reads roles and policies, never a label or code name.
 
 How mentions count, in plain words:
 - a service is a candidate only when one of its mentions is affirmed (not negated, hypothetical,
   historical or family);
-- *process* is documented by a mention that names or describes the software: a vendor rule whose
-  metadata says ``documents: [process]``, or an AI_PROCESS mention;
-- *input* is documented by a data-set mention (affirmed or historical: a stored CT is a valid input) in the
-  same sentence as the service or its software, or by the study a report is about (its title or EXAM
-  section);
-- *interpretation* is documented by an affirmed PHYSICIAN_INTERPRETATION mention (rule or classifier);
-- a service seen only by the classifier gives a ``needs_review`` candidate: shown, never counted;
-- shared evidence (software, interpretation) goes to the nearest service mention, whatever its assertion,
-  when a note holds more than one service.
+- a service mention whose rule's metadata ``documents`` an element documents it (a vendor name is the
+  software, so the process);
+- a ``nearest_service`` element (the software, the physician's reading) is documented by a mention of one
+  of its labels with a counting assertion, when several services share a note, by the nearest one's;
+- a ``subject_or_anchor_sentence`` element (the data set) is documented by a mention in the study a report
+  is about (its title, EXAM or technique) or in a sentence with the service or an anchoring element's
+  evidence; a stored data set (historical) counts;
+- a service seen only by the classifier gives a ``needs_review`` candidate: shown, never counted.
 """
 
 from __future__ import annotations
@@ -27,9 +27,7 @@ from .catalog import Catalog, CodeEntry
 from .records import CodeDecision, Mention
 from .rules import RuleSet
 
-INPUT_ASSERTIONS = {"affirmed", "historical"}  # also for coverage: a stored data set, an earlier PA
 SUBJECT_SECTIONS = {"title", "exam", "technique", "input_field"}
-SHARED_LABELS = ("AI_PROCESS", "PHYSICIAN_INTERPRETATION")
 
 
 @dataclass
@@ -40,9 +38,11 @@ class CodingContext:
     rules: RuleSet
     service_concepts: list[str] = field(init=False)
     documents: dict[str, frozenset[str]] = field(init=False)
+    coverage_labels: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.service_concepts = self.catalog.service_concepts()
+        self.coverage_labels = frozenset(self.rules.labels_with_role("coverage"))
         self.documents = {rule["metadata"]["id"]: frozenset(rule["metadata"].get("documents", ()))
                           for rule in self.rules.target["target_rules"]}
 
@@ -78,20 +78,9 @@ def decide(
         services = [m for m in affirmed_services if m.label == concept]
         if not services:
             continue
-        entry = _variant(catalog.for_concept(concept), affirmed_concepts)
+        entry = catalog.variant_for(concept, affirmed_concepts)
         decisions.append(_decision(entry, services, mentions, all_services, sentence_of, ctx))
     return decisions
-
-
-def _variant(entries: list[CodeEntry], concepts: set[str]) -> CodeEntry:
-    """The code whose required concept is present, else the one that excludes it (0993T vs 0992T)."""
-    for entry in entries:
-        if entry.requires_concept and entry.requires_concept in concepts:
-            return entry
-    for entry in entries:
-        if not entry.requires_concept and not (entry.excludes_concept and entry.excludes_concept in concepts):
-            return entry
-    return entries[0]
 
 
 def _decision(
@@ -104,28 +93,29 @@ def _decision(
 ) -> CodeDecision:
     concept = entry.service_concept
     assert entry.elements is not None
-
-    def belongs(m: Mention) -> bool:
-        return m.label not in SHARED_LABELS or _nearest_service(m, all_services) == concept
-
-    evidence: dict[str, list[Mention]] = {element: [] for element in entry.elements}
-    process_labels = set(entry.elements["process"])
-    evidence["process"] += [s for s in services if "process" in ctx.documented_by(s)]
-    evidence["process"] += [m for m in mentions if m.affirmed and m.label in process_labels and belongs(m)]
-
-    # a data set named next to an earlier mention of the same service still names the analysed data
-    anchors = services + evidence["process"] + [
-        m for m in mentions if m.label == concept and m.assertion == "historical"]
-    for m in mentions:
-        if m.label in entry.elements["input"] and m.assertion in INPUT_ASSERTIONS:
-            if m.section in SUBJECT_SECTIONS or any(_same_sentence(m, a, sentence_of) for a in anchors):
-                evidence["input"].append(m)
-
-    interp_labels = set(entry.elements["interpretation"])
-    evidence["interpretation"] += [m for m in mentions if m.affirmed and m.label in interp_labels and belongs(m)]
+    policies = ctx.catalog.policies
+    # a data set named next to the software, or next to an earlier mention of the same service, still names
+    # the analysed data: the anchoring elements' evidence is gathered first
+    anchors = services + [m for m in mentions if m.label == concept and m.assertion == "historical"]
+    evidence: dict[str, list[Mention]] = {}
+    for name in sorted(entry.required, key=lambda n: not policies[n].anchors):
+        policy, labels = policies[name], set(entry.elements[name])
+        found = [s for s in services if name in ctx.documented_by(s)]
+        for m in mentions:
+            if m.label not in labels or m.assertion not in policy.assertions:
+                continue
+            if policy.where == "nearest_service":
+                if _nearest_service(m, all_services) == concept:
+                    found.append(m)
+            elif m.section in SUBJECT_SECTIONS or any(_same_sentence(m, a, sentence_of) for a in anchors):
+                found.append(m)
+        evidence[name] = found
+        if policy.anchors:
+            anchors += found
+    evidence = {name: evidence[name] for name in entry.required}
 
     elements = {element: bool(found) for element, found in evidence.items()}
-    missing = [element for element in entry.elements if not elements[element]]
+    missing = [element for element in entry.required if not elements[element]]
     status = "supported" if not missing else "documentation_gap"
     if all(s.source == "model" for s in services):
         status = "needs_review"  # only the classifier saw the service: shown to coders, never counted
@@ -133,7 +123,8 @@ def _decision(
     coverage_mentions: list[Mention] = []
     if entry.coverage_applies:
         # a verification done before the service (historical) still documents coverage
-        coverage_mentions = [m for m in mentions if m.label == "COVERAGE_VERIFIED" and m.assertion in INPUT_ASSERTIONS]
+        coverage_mentions = [m for m in mentions
+                             if m.label in ctx.coverage_labels and m.assertion in ctx.catalog.coverage_assertions]
         coverage = bool(coverage_mentions)
     variant_mentions = []
     if entry.requires_concept:

@@ -14,23 +14,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
-from cptscan.catalog import catalog as catalog_module
 from cptscan.catalog.catalog import Catalog, parse_date
+from cptscan.knowledge import Knowledge, load_knowledge
 
 FINDING_TYPES = ("deleted_code", "not_yet_effective", "unsupported_claim", "wrong_variant", "missed_opportunity")
-# The mention label the NLP gives a statement that withdraws an AI result (wrong patient, issued in error).
-WITHDRAWAL_LABEL = "RESULT_WITHDRAWN"
 # needs_review codes are evidence only a model found: shown to coders, never a candidate (corpus-format.md).
 DOCUMENTING_STATUSES = ("supported", "documentation_gap")
 
 
-def _catalog(catalog: Optional[Catalog]) -> Catalog:
-    return catalog if catalog is not None else catalog_module.load_catalog()
-
-
-def family_of(catalog: Catalog, code: str) -> str:
-    """Codes that are variants of one service share a family (0992T/0993T); any other code is its own."""
-    return catalog[code].variant_of or code
+def _family(catalog: Catalog, code: str) -> str:
+    return catalog[code].family
 
 
 # ---------------------------------------------------------------------------------------------- documentation
@@ -76,7 +69,7 @@ def _code_elements(code: dict, element_names: Iterable[str]) -> dict[str, bool]:
 
 
 def _add_code(doc: DateDoc, catalog: Catalog, note_id: str, code: dict) -> None:
-    fam = family_of(catalog, code["code"])
+    fam = _family(catalog, code["code"])
     fd = doc.families.setdefault(fam, FamilyDoc(fam, elements={e: False for e in catalog.elements}))
     fd.codes.add(code["code"])
     for name, present in _code_elements(code, catalog.elements).items():
@@ -92,22 +85,24 @@ def _withdrawn_families(result: dict, catalog: Catalog, families_on_date: Iterab
     ("the CaRi-Heart result above was issued in error"); an addendum that only says "report issued in
     error, wrong patient" takes back everything its date documents.
     """
-    named = {family_of(catalog, c["code"]) for c in result.get("codes") or () if c.get("code") in catalog}
+    named = {_family(catalog, c["code"]) for c in result.get("codes") or () if c.get("code") in catalog}
     for mention in result.get("mentions") or ():
         for entry in catalog.for_concept(mention.get("label", "")):
-            named.add(family_of(catalog, entry.code))
+            named.add(_family(catalog, entry.code))
     return named or set(families_on_date)
 
 
-def _withdraws(result: dict) -> bool:
+def _withdraws(result: dict, withdrawal_labels: frozenset[str]) -> bool:
+    """Whether a note takes a result back: an affirmed mention of a label whose role is withdrawal."""
     return any(
-        m.get("label") == WITHDRAWAL_LABEL and m.get("assertion", "affirmed") == "affirmed"
+        m.get("label") in withdrawal_labels and m.get("assertion", "affirmed") == "affirmed"
         for m in result.get("mentions") or ()
     )
 
 
-def document_date(date: str, results: list[dict], catalog: Catalog) -> DateDoc:
+def document_date(date: str, results: list[dict], knowledge: Knowledge) -> DateDoc:
     """Combines the notes of one chart and date: per family the union of elements, then withdrawals."""
+    catalog, withdrawal_labels = knowledge.catalog, knowledge.labels("withdrawal")
     doc = DateDoc(date)
     for result in results:
         note_id = result.get("note_id")
@@ -122,7 +117,7 @@ def document_date(date: str, results: list[dict], catalog: Catalog) -> DateDoc:
             if code.get("code") in catalog and code.get("status") in DOCUMENTING_STATUSES:
                 _add_code(doc, catalog, note_id, code)
     for result in results:
-        if _withdraws(result):
+        if _withdraws(result, withdrawal_labels):
             for fam in _withdrawn_families(result, catalog, doc.families):
                 if fam in doc.families:
                     doc.withdrawn[fam] = doc.families.pop(fam)
@@ -130,16 +125,10 @@ def document_date(date: str, results: list[dict], catalog: Catalog) -> DateDoc:
     return doc
 
 
-def expected_variant(catalog: Catalog, family: str, doc: DateDoc) -> Optional[str]:
-    """The variant whose required concept is affirmed in any note of the date, else the excluding one."""
-    members = [e for e in catalog.detectable() if e.variant_of == family]
-    for entry in members:
-        if entry.requires_concept and entry.requires_concept in doc.concepts:
-            return entry.code
-    for entry in members:
-        if entry.excludes_concept and entry.excludes_concept not in doc.concepts:
-            return entry.code
-    return None
+def expected_variant(catalog: Catalog, family: str, doc: DateDoc) -> str:
+    """The variant the concepts affirmed in any note of the date call for (as the scanner chooses it)."""
+    concept = next(e.service_concept for e in catalog.detectable() if e.family == family)
+    return catalog.variant_for(concept, doc.concepts).code
 
 
 # ---------------------------------------------------------------------------------------------- findings
@@ -156,7 +145,7 @@ def _date_notes(doc: Optional[DateDoc]) -> list[dict]:
 
 def _service_evidence(catalog: Catalog, code: str, doc: Optional[DateDoc]) -> list[dict]:
     """The spans documenting ``code``'s service on the date, else the date's notes."""
-    fd = doc.families.get(family_of(catalog, code)) if doc else None
+    fd = doc.families.get(_family(catalog, code)) if doc else None
     return _evidence(fd.evidence) if fd else _date_notes(doc)
 
 
@@ -174,13 +163,14 @@ def _effective_state(catalog: Catalog, code: str, date: str) -> str:
     return "effective"
 
 
-def _gap_reason(code: str, date: str, fd: Optional[FamilyDoc], doc: Optional[DateDoc], catalog: Catalog) -> str:
-    if fd is None and doc is not None and family_of(catalog, code) in doc.withdrawn:
-        by = ", ".join(n for n in doc.withdrawn[family_of(catalog, code)].withdrawn_by if n)
+def _gap_reason(code: str, date: str, fd: Optional[FamilyDoc], doc: Optional[DateDoc], required: tuple[str, ...],
+                family: str) -> str:
+    if fd is None and doc is not None and family in doc.withdrawn:
+        by = ", ".join(n for n in doc.withdrawn[family].withdrawn_by if n)
         return f"{code} billed on {date}, but the result was withdrawn ({by})"
     if fd is None:
         return f"{code} billed on {date}, but no note of that date documents the service"
-    missing = ", ".join(fd.missing(catalog.elements))
+    missing = ", ".join(fd.missing(required))
     return f"{code} billed on {date}, but the documentation lacks: {missing} (query the provider)"
 
 
@@ -198,7 +188,7 @@ def _line_findings(catalog: Catalog, date: str, billed: list[str], doc: Optional
                 f"{code} billed on {date}, before it took effect on {entry.effective_from.isoformat()}",
                 _service_evidence(catalog, code, doc), code=code,
             ))
-            covered.add(family_of(catalog, code))
+            covered.add(_family(catalog, code))
             continue
         if state == "deleted":
             suggested = entry.replaced_by
@@ -209,28 +199,30 @@ def _line_findings(catalog: Catalog, date: str, billed: list[str], doc: Optional
                 _service_evidence(catalog, suggested or code, doc), code=code, suggested=suggested,
             ))
             continue
-        # an effective predecessor (0623T in 2025) stands for its replacement's documentation
+        # an effective predecessor (a Category III code before its replacement took effect) stands for the
+        # replacement's documentation
         service = entry.replaced_by or code
-        fam = family_of(catalog, service)
+        fam = _family(catalog, service)
         covered.add(fam)
         if catalog[service].variant_of:
             continue  # variant pairs are judged together in _variant_findings
         fd = families.get(fam)
-        if fd is None or fd.missing(catalog.elements):
+        if fd is None or fd.missing(catalog[service].required):
             findings.append(_finding(
-                "unsupported_claim", date, _gap_reason(code, date, fd, doc, catalog),
+                "unsupported_claim", date, _gap_reason(code, date, fd, doc, catalog[service].required, fam),
                 _evidence(fd.evidence) if fd else _date_notes(doc),
-                code=code, missing=fd.missing(catalog.elements) if fd else [],
+                code=code, missing=fd.missing(catalog[service].required) if fd else [],
             ))
     return findings, covered
 
 
-def _variant_findings(catalog: Catalog, date: str, billed: list[str], doc: Optional[DateDoc]) -> list[dict]:
-    """0992T/0993T: wrong_variant when a documented service was billed as the other variant.
+def _variant_findings(knowledge: Knowledge, date: str, billed: list[str], doc: Optional[DateDoc]) -> list[dict]:
+    """Variant families: wrong_variant when a documented service was billed as another variant.
 
     Wrong variant replaces missed_opportunity and unsupported_claim for the pair; with no documentation
     of the service a billed variant is unsupported, and a documented, unbilled, supported one is missed.
     """
+    catalog = knowledge.catalog
     findings: list[dict] = []
     families = {e.variant_of for e in catalog.detectable() if e.variant_of}
     for fam in sorted(families):
@@ -240,26 +232,27 @@ def _variant_findings(catalog: Catalog, date: str, billed: list[str], doc: Optio
         fd = doc.families.get(fam) if doc else None
         if fd is None:
             findings += [
-                _finding("unsupported_claim", date, _gap_reason(c, date, None, doc, catalog), _date_notes(doc),
+                _finding("unsupported_claim", date, _gap_reason(c, date, None, doc, catalog[c].required, fam),
+                         _date_notes(doc),
                          code=c, missing=[])
                 for c in fam_billed
             ]
             continue
         expected = expected_variant(catalog, fam, doc)
-        missing = fd.missing(catalog.elements)
+        missing = fd.missing(catalog[expected].required)
         evidence = _variant_evidence(catalog, expected, fd, doc)
         for code in fam_billed:
             if code != expected:
                 findings.append(_finding(
-                    "wrong_variant", date, _variant_reason(catalog, code, expected, date, doc),
+                    "wrong_variant", date, _variant_reason(knowledge, code, expected, date, doc),
                     evidence, billed=code, expected=expected, missing=missing,
                 ))
             elif missing:
                 findings.append(_finding(
-                    "unsupported_claim", date, _gap_reason(code, date, fd, doc, catalog), evidence,
+                    "unsupported_claim", date, _gap_reason(code, date, fd, doc, catalog[code].required, fam), evidence,
                     code=code, missing=missing,
                 ))
-        if not fam_lines and not missing and expected:
+        if not fam_lines and not missing:
             findings.append(_finding(
                 "missed_opportunity", date, _missed_reason(catalog, expected, date, fd), evidence, code=expected,
             ))
@@ -271,26 +264,24 @@ def _variant_concept(catalog: Catalog, code: str) -> Optional[str]:
     return entry.requires_concept or entry.excludes_concept
 
 
-def _variant_evidence(catalog: Catalog, expected: Optional[str], fd: FamilyDoc, doc: DateDoc) -> list[dict]:
+def _variant_evidence(catalog: Catalog, expected: str, fd: FamilyDoc, doc: DateDoc) -> list[dict]:
     """The service's own spans plus where the deciding concept (the same-session CT) is affirmed."""
     spans = {nid: list(s) for nid, s in fd.evidence.items()}
-    concept = _variant_concept(catalog, expected) if expected else None
+    concept = _variant_concept(catalog, expected)
     for nid in doc.concepts.get(concept, []) if concept else []:
         spans.setdefault(nid, []).extend(doc.concept_spans.get(concept, {}).get(nid, []))
     return _evidence(spans)
 
 
-def _words(concept: Optional[str]) -> str:
-    """A concept label as a coder reads it: SAME_SESSION_CT -> 'same session CT'."""
-    return (concept or "the deciding concept").replace("_", " ").lower().replace(" ct", " CT")
-
-
-def _variant_reason(catalog: Catalog, billed: str, expected: Optional[str], date: str, doc: DateDoc) -> str:
-    concept = _variant_concept(catalog, expected) if expected else None
+def _variant_reason(knowledge: Knowledge, billed: str, expected: str, date: str, doc: DateDoc) -> str:
+    """Why the billed variant is wrong: the deciding concept the date documents, or the one it lacks."""
+    catalog = knowledge.catalog
+    concept = _variant_concept(catalog, expected)
     if concept and concept in doc.concepts:
-        seen = f"a {_words(concept)} is documented on {date} ({', '.join(n for n in doc.concepts[concept] if n)})"
+        seen = f"a {knowledge.reads_as(concept)} is documented on {date} ({', '.join(n for n in doc.concepts[concept] if n)})"
     else:
-        seen = f"no note of {date} documents a {_words(_variant_concept(catalog, billed))}"
+        lacking = catalog[billed].requires_concept or _variant_concept(catalog, billed)
+        seen = f"no note of {date} documents a {knowledge.reads_as(lacking)}"
     return f"{billed} billed, but {seen}: the documented service is {expected}"
 
 
@@ -307,9 +298,9 @@ def _missed_reason(catalog: Catalog, code: str, date: str, fd: FamilyDoc) -> str
 def _missed_findings(catalog: Catalog, date: str, doc: Optional[DateDoc], covered: set[str]) -> list[dict]:
     findings = []
     for fam, fd in sorted((doc.families if doc else {}).items()):
-        if fam in covered or fd.missing(catalog.elements) or any(catalog[c].variant_of for c in fd.codes):
-            continue
         code = sorted(fd.codes)[0]
+        if fam in covered or fd.missing(catalog[code].required) or any(catalog[c].variant_of for c in fd.codes):
+            continue
         findings.append(_finding("missed_opportunity", date, _missed_reason(catalog, code, date, fd),
                                  _evidence(fd.evidence), code=code))
     return findings
@@ -332,11 +323,12 @@ def _advisories(catalog: Catalog, date: str, billed: list[str], all_billed: set[
     return out
 
 
-def reconcile_date(catalog: Catalog, date: str, billed_all: list[str], doc: Optional[DateDoc]) -> tuple[list[dict], list[dict]]:
+def reconcile_date(knowledge: Knowledge, date: str, billed_all: list[str], doc: Optional[DateDoc]) -> tuple[list[dict], list[dict]]:
     """Findings and advisories for one chart and date. Codes the catalog does not know pass silently."""
+    catalog = knowledge.catalog
     billed = list(dict.fromkeys(c for c in billed_all if c in catalog))
     findings, covered = _line_findings(catalog, date, billed, doc)
-    findings += _variant_findings(catalog, date, billed, doc)
+    findings += _variant_findings(knowledge, date, billed, doc)
     findings += _missed_findings(catalog, date, doc, covered)
     return findings, _advisories(catalog, date, billed, set(billed_all))
 
@@ -369,17 +361,21 @@ def _order(finding: dict) -> tuple:
             finding.get("code") or finding.get("billed") or "")
 
 
-def reconcile(results: Iterable[dict], claims: Iterable[dict], catalog: Optional[Catalog] = None) -> list[dict]:
-    """One ``{chart_id, findings, advisories}`` per chart seen in the claims or the note results."""
-    catalog = _catalog(catalog)
+def reconcile(results: Iterable[dict], claims: Iterable[dict], knowledge: Optional[Knowledge] = None) -> list[dict]:
+    """One ``{chart_id, findings, advisories}`` per chart seen in the claims or the note results.
+
+    ``knowledge`` is the scanner's (``Scanner.knowledge``), so a site catalog or a code pack given to
+    ``cptscan.load()`` decides here too; without it, the packaged knowledge.
+    """
+    knowledge = knowledge or load_knowledge()
     notes, billed = _group_results(results), _group_claims(claims)
     out = []
     for chart in sorted(set(notes) | set(billed)):
         findings, advisories = [], []
         for date in sorted(set(notes.get(chart, {})) | set(billed.get(chart, {}))):
             rows = notes.get(chart, {}).get(date)
-            doc = document_date(date, rows, catalog) if rows else None
-            f, a = reconcile_date(catalog, date, billed.get(chart, {}).get(date, []), doc)
+            doc = document_date(date, rows, knowledge) if rows else None
+            f, a = reconcile_date(knowledge, date, billed.get(chart, {}).get(date, []), doc)
             findings += f
             advisories += a
         out.append({"chart_id": chart, "findings": sorted(findings, key=_order), "advisories": advisories})

@@ -20,14 +20,15 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import __version__
-from .catalog import Catalog, load_catalog, parse_date
+from .catalog import Catalog, parse_date
 from .coding import CodingContext, decide
 from .nlp.components import MENTIONS
 from .nlp.extensions import sentence_windows, text_of
 from .nlp.gate import Gate
 from .nlp.pipeline import build_pipeline, make_doc, mentions_of, run
 from .records import Mention, Note, ScanError
-from .rules import RuleSet, load_rules
+from .knowledge import Knowledge, load_knowledge
+from .rules import RuleSet
 from .textprep import looks_binary, prepare
 
 log = logging.getLogger("cptscan")
@@ -86,11 +87,18 @@ class Scanner:
 
     nlp: Language
     gate: Gate
-    catalog: Catalog
-    rules: RuleSet
+    knowledge: Knowledge
     model_hashes: dict[str, str] = field(default_factory=dict)
     use_gate: bool = True
     max_chars: int = DEFAULT_MAX_CHARS
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.knowledge.catalog
+
+    @property
+    def rules(self) -> RuleSet:
+        return self.knowledge.rules
 
     def __post_init__(self) -> None:
         self.nlp.max_length = max(self.nlp.max_length, self.max_chars + 1)
@@ -180,11 +188,10 @@ class Scanner:
 
     def _concepts(self, mentions: list[Mention], has_codes: bool) -> list[str]:
         """Affirmed concept labels; an interpretation counts only next to an in-scope service."""
-        labels = self.rules.labels_of_kind("service", "concept")
-        affirmed = {m.label for m in mentions if m.affirmed and m.label in labels}
+        labels = set(self.rules.concept_labels)
         if not has_codes:
-            affirmed.discard("PHYSICIAN_INTERPRETATION")
-        return sorted(affirmed)
+            labels -= set(self.rules.labels_with_role("interpretation"))
+        return sorted({m.label for m in mentions if m.affirmed and m.label in labels})
 
     def _error_line(self, note_id: Optional[str], error: ScanError) -> dict:
         return {"note_id": note_id, "chart_id": None, "date_of_service": None, "note_type": None,
@@ -309,8 +316,7 @@ def load(use_gate: bool = True, max_chars: int = DEFAULT_MAX_CHARS, catalog_path
     return Scanner(
         nlp=build_pipeline(extra_pipes),
         gate=Gate.from_rules(),
-        catalog=load_catalog(catalog_path),
-        rules=load_rules(),
+        knowledge=load_knowledge(catalog_path),
         model_hashes=hashes,
         use_gate=use_gate,
         max_chars=max_chars,

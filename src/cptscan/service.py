@@ -206,7 +206,7 @@ def create_app(scanner: Any = None, token: Optional[str] = None, max_body_bytes:
 
         results = run_scan([n.model_dump() for n in body.notes], "reconcile")
         claims = [c.model_dump() for c in body.claims]
-        findings = reconcile(results, claims)
+        findings = reconcile(results, claims, state["scanner"].knowledge)
         log.info("reconcile: %d charts with findings", len(findings))
         return {"results": results, "findings": findings}
 

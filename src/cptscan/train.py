@@ -24,13 +24,15 @@ from typing import Any, Iterable, Optional, Sequence
 
 import numpy as np
 
+from .catalog import load_catalog
+from .rules import load_rules
 from .nlp.classifiers import REST, classifier_text
 
 SEED = 2026
 CORPORA = ("generated", "handwritten")
 CORPUS_FILES = ("notes.jsonl", "gold.jsonl", "sentences.jsonl")
-FAMILY_OF_CODE = {"75577": "CCTA_PLAQUE_ANALYSIS", "0972T": "BURN_MULTISPECTRAL_IMAGING",
-                  "0992T": "PERIVASCULAR_FAT_ANALYSIS", "0993T": "PERIVASCULAR_FAT_ANALYSIS"}
+#: the service concept of each code the scanner proposes (the service model's classes), from the catalog.
+FAMILY_OF_CODE = {entry.code: entry.service_concept for entry in load_catalog().detectable()}
 FAMILIES = tuple(sorted(set(FAMILY_OF_CODE.values())))
 INTERPRETATION_CLASSES = ("interpretation", "software_output", REST)
 #: a pipeline sentence takes a segment label covering at least this share of its characters (as the generator).
@@ -379,6 +381,7 @@ def _card_text(metrics: dict[str, Any], manifest: dict[str, Any], ablation: str)
         sentences=metrics["sentences"], agreement=metrics["segmentation_boundary_agreement"],
         unknown=metrics["service_sentences_without_family"], counts=counts, table="\n".join(rows),
         interp_t=m["interpretation"]["threshold"], service_t=m["service"]["threshold"], ablation=ablation,
+        interp_label=load_rules().labels_with_role("interpretation")[0], families=" / ".join(FAMILIES),
         sklearn=next(iter(manifest["models"].values()))["sklearn_version"])
 
 
@@ -394,8 +397,8 @@ Files: `interpretation.joblib`, `service.joblib` (plain scikit-learn Pipelines),
 
 | model | classes | spaCy component | adds |
 |---|---|---|---|
-| `interpretation` | interpretation / software_output / other | `cptscan_interpretation_classifier` | `PHYSICIAN_INTERPRETATION` mention when P(interpretation) ≥ {interp_t} |
-| `service` | CCTA_PLAQUE_ANALYSIS / PERIVASCULAR_FAT_ANALYSIS / BURN_MULTISPECTRAL_IMAGING / other | `cptscan_service_classifier` | a service-concept mention (the family) when its P ≥ {service_t} |
+| `interpretation` | interpretation / software_output / other | `cptscan_interpretation_classifier` | `{interp_label}` mention when P(interpretation) ≥ {interp_t} |
+| `service` | {families} / other | `cptscan_service_classifier` | a service-concept mention (the family) when its P ≥ {service_t} |
 
 Both run after `cptscan_assertion`, only on notes that already hold an anchor mention (a service or
 same-session CT found by the rules, whatever its assertion), and only on sentences no rule mention of the

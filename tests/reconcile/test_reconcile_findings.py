@@ -6,7 +6,7 @@ import json
 
 from reconcile_builders import claim, code, keys, mention, result
 
-from cptscan.catalog.catalog import load_catalog
+from cptscan.knowledge import load_knowledge
 from cptscan.reconcile import reconcile
 
 D26 = "2026-02-03"
@@ -168,5 +168,5 @@ def test_dates_come_from_the_catalog(tmp_path):
     path = tmp_path / "codes.json"
     path.write_text(json.dumps(data))
     out = reconcile([result("N1", "C1", D26, [code("75577")])], [claim("C1", ("75577", D26))],
-                    catalog=load_catalog(str(path)))
+                    knowledge=load_knowledge(str(path)))
     assert keys(out) == {("C1", "not_yet_effective", "75577", D26)}

@@ -2,11 +2,14 @@
 
 import pytest
 
+from cptscan.knowledge import load_knowledge
+
 
 class FakeScanner:
     """Finds 75577 when a note says 'plaque'; turns ``_error`` records into error results like the real one."""
 
     versions = {"cptscan": "test", "catalog": "fake", "rules": "fake", "models": {}}
+    knowledge = load_knowledge()
 
     def scan(self, records):
         for record in records:

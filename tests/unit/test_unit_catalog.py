@@ -127,10 +127,25 @@ def test_missing_field_is_refused(tmp_path, raw):
         load_catalog(_write(tmp_path, data))
 
 
-def test_wrong_elements_are_refused(tmp_path, raw):
+def test_an_element_the_catalog_does_not_declare_is_refused(tmp_path, raw):
+    data = copy.deepcopy(raw)
+    data["codes"]["75577"]["elements"]["signature"] = ["PHYSICIAN_INTERPRETATION"]
+    with pytest.raises(CatalogError, match="signature"):
+        load_catalog(_write(tmp_path, data))
+
+
+def test_a_code_may_require_any_subset_of_the_elements(tmp_path, raw):
     data = copy.deepcopy(raw)
     data["codes"]["75577"]["elements"].pop("interpretation")
-    with pytest.raises(CatalogError, match="elements"):
+    catalog = load_catalog(_write(tmp_path, data))
+    assert catalog["75577"].required == ("input", "process")
+    assert catalog["0972T"].required == ("input", "process", "interpretation")
+
+
+def test_an_element_policy_must_say_where_its_mentions_count(tmp_path, raw):
+    data = copy.deepcopy(raw)
+    data["elements"]["input"]["where"] = "anywhere"
+    with pytest.raises(CatalogError, match="input"):
         load_catalog(_write(tmp_path, data))
 
 
@@ -151,6 +166,5 @@ def test_a_site_catalog_with_the_same_structure_loads(tmp_path, raw):
 
 def test_the_scanner_refuses_a_malformed_catalog(tmp_path):
     with pytest.raises(CatalogError):
-        cptscan.load(catalog_path=_write(tmp_path, {"catalog_version": "x", "elements": ["input", "process",
-                                                                                        "interpretation"],
+        cptscan.load(catalog_path=_write(tmp_path, {"catalog_version": "x", "elements": {},
                                                     "codes": {"75577": {"category": "I"}}}))

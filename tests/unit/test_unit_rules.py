@@ -66,10 +66,10 @@ def test_rule_without_id_is_refused(rules):
         _validate_target(target)
 
 
-def test_unknown_label_kind_is_refused(rules):
+def test_unknown_label_role_is_refused(rules):
     target = copy.deepcopy(rules.target)
-    target["labels"]["AI_PROCESS"]["kind"] = "servise"
-    with pytest.raises(RuleFileError, match="unknown kind"):
+    target["labels"]["AI_PROCESS"]["role"] = "servise"
+    with pytest.raises(RuleFileError, match="unknown role"):
         _validate_target(target)
 
 

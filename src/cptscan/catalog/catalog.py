@@ -14,13 +14,31 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 REQUIRED_FIELDS = ("category", "description", "effective_from", "effective_to")
 
 
 class CatalogError(ValueError):
     """The catalog file is malformed: the scanner refuses to run on a catalog it cannot trust."""
+
+
+@dataclass(frozen=True)
+class ElementPolicy:
+    """How mentions document one element: which assertions count and where the mention must be.
+
+    ``where`` is ``subject_or_anchor_sentence`` (the study a report is about, or a sentence with the service or
+    its software) or ``nearest_service`` (evidence that several services share goes to the nearest one).
+    """
+
+    name: str
+    assertions: frozenset[str]
+    where: str
+    anchors: bool = False  # its evidence (the software) anchors the sentences a sentence-bound element may use
+    about: str = ""
+
+
+ELEMENT_PLACES = ("subject_or_anchor_sentence", "nearest_service")
 
 
 @dataclass(frozen=True)
@@ -44,6 +62,16 @@ class CodeEntry:
     def detectable(self) -> bool:
         """Codes the scanner can propose from a note; deleted codes only show up on claims."""
         return self.service_concept is not None
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The elements this code needs documented (any subset of the catalog's elements)."""
+        return tuple(self.elements or ())
+
+    @property
+    def family(self) -> str:
+        """Codes that are variants of one service share a family (``variant_of``); any other code is its own."""
+        return self.variant_of or self.code
 
     def effective_on(self, day: dt.date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
@@ -69,15 +97,25 @@ class Catalog:
     def __init__(self, data: dict, sha256: str):
         self.version: str = data["catalog_version"]
         self.sha256 = sha256
-        self.elements: tuple[str, ...] = tuple(data["elements"])
+        if not isinstance(data.get("elements"), dict):
+            raise CatalogError("the catalog's 'elements' must map each element to its policy (assertions, where)")
+        self.policies: dict[str, ElementPolicy] = {}
+        for name, raw in data["elements"].items():
+            if raw.get("where") not in ELEMENT_PLACES:
+                raise CatalogError(f"element {name}: 'where' must be one of {ELEMENT_PLACES}")
+            self.policies[name] = ElementPolicy(name, frozenset(raw["assertions"]), raw["where"],
+                                                bool(raw.get("anchors", False)), raw.get("about", ""))
+        self.elements: tuple[str, ...] = tuple(self.policies)
+        self.coverage_assertions = frozenset(data.get("coverage_assertions", ("affirmed",)))
         self.entries: dict[str, CodeEntry] = {}
         for code, raw in data["codes"].items():
             missing = [f for f in REQUIRED_FIELDS if f not in raw]
             if missing:
                 raise CatalogError(f"code {code}: missing fields {missing}")
             elements = raw.get("elements")
-            if elements is not None and set(elements) != set(self.elements):
-                raise CatalogError(f"code {code}: elements must be exactly {self.elements}")
+            if elements is not None and not set(elements) <= set(self.elements):
+                raise CatalogError(f"code {code}: unknown elements {sorted(set(elements) - set(self.elements))}; "
+                                   f"the catalog declares {list(self.elements)}")
             self.entries[code] = CodeEntry(
                 code=code,
                 category=raw["category"],
@@ -88,7 +126,7 @@ class Catalog:
                 variant_of=raw.get("variant_of"),
                 requires_concept=raw.get("requires_concept"),
                 excludes_concept=raw.get("excludes_concept"),
-                elements={k: tuple(v) for k, v in elements.items()} if elements else None,
+                elements={k: tuple(elements[k]) for k in self.elements if k in elements} if elements else None,
                 coverage_applies=bool(raw.get("coverage_applies", False)),
                 replaces=tuple(raw.get("replaces", ())),
                 replaced_by=raw.get("replaced_by"),
@@ -109,7 +147,7 @@ class Catalog:
         return [e for e in self.entries.values() if e.detectable]
 
     def for_concept(self, concept: str) -> list[CodeEntry]:
-        """The codes a service concept can yield (several when variants exist, e.g. 0992T/0993T)."""
+        """The codes a service concept can yield (several when it has variants)."""
         return [e for e in self.detectable() if e.service_concept == concept]
 
     def service_concepts(self) -> list[str]:
@@ -121,8 +159,25 @@ class Catalog:
     def replacement(self, code: str) -> Optional[str]:
         return self.entries[code].replaced_by
 
+    def variant_for(self, concept: str, concepts: Iterable[str]) -> CodeEntry:
+        """The code a documented service is billed as, given the concepts affirmed with it.
+
+        The code whose required concept is present, else the one that needs none and whose excluded concept
+        is absent (the default variant), else the family's first code.
+        The scanner and reconcile both ask here, so they cannot disagree.
+        """
+        entries = self.for_concept(concept)
+        present = set(concepts)
+        for entry in entries:
+            if entry.requires_concept and entry.requires_concept in present:
+                return entry
+        for entry in entries:
+            if not entry.requires_concept and entry.excludes_concept not in present:
+                return entry
+        return entries[0]
+
     def variants(self, code: str) -> list[str]:
-        """The other codes of the same variant family (0992T -> [0993T])."""
+        """The other codes of the same variant family."""
         family = self.entries[code].variant_of
         if not family:
             return []
@@ -143,7 +198,7 @@ class Catalog:
 
 
 def official_descriptors(path: str | Path) -> dict[str, str]:
-    """Reads a site's licensed descriptors: JSON ``{"75577": "..."}`` or CSV with ``code,descriptor``."""
+    """Reads a site's licensed descriptors: JSON ``{"<code>": "..."}`` or CSV with ``code,descriptor``."""
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     if path.suffix.lower() == ".json":

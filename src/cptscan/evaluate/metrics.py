@@ -22,6 +22,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence, TypedDict, Union
 import numpy as np
 
 from cptscan.records import ASSERTIONS
+from cptscan.rules import load_rules
 
 Line = Mapping[str, Any]
 
@@ -29,14 +30,6 @@ Line = Mapping[str, Any]
 CANDIDATE_STATUSES = frozenset({"supported", "documentation_gap"})
 #: the status that means "bill it as documented".
 BILLABLE_STATUS = "supported"
-#: the concept labels gold annotates (corpus format); other mention labels are internal to the scanner.
-CONCEPT_LABELS = (
-    "CCTA_PLAQUE_ANALYSIS",
-    "PERIVASCULAR_FAT_ANALYSIS",
-    "BURN_MULTISPECTRAL_IMAGING",
-    "SAME_SESSION_CT",
-    "PHYSICIAN_INTERPRETATION",
-)
 FINDING_TYPES = (
     "missed_opportunity",
     "unsupported_claim",
@@ -334,19 +327,20 @@ def match_overlapping(gold: Sequence[Line], pred: Sequence[Line]) -> list[tuple[
 
 
 def span_level(
-    gold_lines: Sequence[Line], result_lines: Iterable[Line], labels: Sequence[str] = CONCEPT_LABELS
+    gold_lines: Sequence[Line], result_lines: Iterable[Line], labels: Optional[Sequence[str]] = None
 ) -> Optional[dict[str, Any]]:
     """Exact and overlapping span P/R/F1 per label, and the assertion confusion matrix.
 
     Only notes whose gold line has a ``spans`` key take part (None if there are none). Predicted
-    spans are the result's ``mentions`` whose label is in ``labels``, whatever their assertion:
-    location is scored here, assertion separately in the confusion matrix.
+    spans are the result's ``mentions`` whose label is in ``labels`` (default: the concept labels gold
+    annotates, from the rule data's roles), whatever their assertion: location is scored here, assertion
+    separately in the confusion matrix.
     """
     notes = [g for g in gold_lines if "spans" in g]
     if not notes:
         return None
     results = index_by(result_lines, "note_id")
-    allowed = set(labels)
+    allowed = set(labels if labels is not None else load_rules().concept_labels)
     exact: dict[str, list[int]] = {}
     overlap: dict[str, list[int]] = {}
     assertion_names = list(ASSERTIONS)

@@ -29,7 +29,6 @@ from ..rules import load_rules
 from .components import _title_end
 from .extensions import FEATURES, MENTIONS, sentence_windows, text_of
 
-INTERPRETATION_LABEL = "PHYSICIAN_INTERPRETATION"
 #: the class of the service model that means "no performed in-scope service in this sentence".
 REST = "other"
 DIGITS = re.compile(r"\d")
@@ -77,6 +76,7 @@ class SentenceClassifier:
         self.columns = {label: classes.index(label) for label in positive}
         rules = load_rules()
         self.anchors = set(rules.anchor_labels)
+        self.excluded = set(rules.labels_with_role("exclusion"))
         self.disclaimer = re.compile(rules.context["disclaimers"]["regex"], re.IGNORECASE)
         self.disclaimed = set(rules.context["disclaimers"]["labels"])
 
@@ -129,7 +129,8 @@ class SentenceClassifier:
         span = Span(doc, sentence.start, sentence.end, label=label)
         span._.cptscan_rule = f"model.{self.kind}"
         span._.cptscan_score = p
-        span._.cptscan_assertion = _assertion_from_rules(sentence, label, mentions, self.anchors)
+        inside = [m for m in mentions if _overlaps(m, sentence) and m.label_ not in self.excluded]
+        span._.cptscan_assertion = _assertion_from_rules(label, inside, self.anchors)
         span._.cptscan_cues = (("MODEL", f"p={p:.2f}"),)
         span._.cptscan_section = _section_of(sentence)
         return span
@@ -145,7 +146,7 @@ def _section_of(sentence: Span) -> Optional[str]:
     return category
 
 
-def _assertion_from_rules(sentence: Span, label: str, mentions: Sequence[Span], anchors: set) -> str:
+def _assertion_from_rules(label: str, inside: Sequence[Span], anchors: set) -> str:
     """The assertion ConText and the assertion step gave the rule mentions inside the sentence.
 
     The model says *what* a sentence documents; whether it happened at this encounter is the assertion
@@ -153,7 +154,6 @@ def _assertion_from_rules(sentence: Span, label: str, mentions: Sequence[Span], 
     agree on one non-affirmed assertion (negated, hypothetical, historical, family) the sentence takes it,
     otherwise (none, or mixed) it is affirmed.
     """
-    inside = [m for m in mentions if _overlaps(m, sentence) and m.label_ != "OUT_OF_SCOPE"]
     for group in ([m for m in inside if m.label_ == label], [m for m in inside if m.label_ in anchors], inside):
         assertions = {m._.cptscan_assertion for m in group}
         if assertions:
@@ -171,9 +171,13 @@ def _load(model_path: str, sha256: str, sklearn_version: str) -> Any:
     "model_path": "", "sha256": "", "sklearn_version": "", "threshold": 0.5, "labels": []})
 def make_interpretation_classifier(nlp: Language, name: str, model_path: str, sha256: str,
                                    sklearn_version: str, threshold: float, labels: List[str]) -> SentenceClassifier:
-    """PHYSICIAN_INTERPRETATION mentions for sentences the model reads as the physician's own interpretation."""
+    """Mentions of the interpretation role's label for sentences the model reads as the physician's own reading.
+
+    The label is the first one the rule data gives the ``interpretation`` role (the default pack's).
+    """
     model = _load(model_path, sha256, sklearn_version)
-    positive = {cls: INTERPRETATION_LABEL for cls in labels or ["interpretation"]}
+    label = load_rules().labels_with_role("interpretation")[0]
+    positive = {cls: label for cls in labels or ["interpretation"]}
     return SentenceClassifier(model, "interpretation", positive, threshold)
 
 

@@ -168,7 +168,7 @@ class AssertionResolver:
         self.current_determiners = set(rules.context["current_determiners"]["words"])
         self.section_effect = {name: spec.get("assertion") for name, spec in rules.sections["sections"].items()}
         self.exam_sections = {name for name, spec in rules.sections["sections"].items() if spec.get("role") == "exam"}
-        self.services = {name for name, spec in rules.labels.items() if spec["kind"] == "service"}
+        self.services = set(rules.labels_with_role("service"))
         self.retraction = re.compile(rules.context["retractions"]["regex"], re.IGNORECASE)
         self.retraction_words = rules.context["retractions"]["max_words"]
         self.contrasts = set(rules.context["clause_contrasts"]["words"])

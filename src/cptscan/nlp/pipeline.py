@@ -69,7 +69,7 @@ def mentions_of(doc: Doc) -> list[Mention]:
     analysis") are one mention, whose assertion is the strongest of its parts.
     """
     rules = load_rules()
-    excluded = set(rules.labels_of_kind("exclusion"))
+    excluded = set(rules.labels_with_role("exclusion"))
     raw = _raw_mentions(doc)
     exclusions = [m for m in raw if m.label in excluded]
     kept = [m for m in raw if m.label not in excluded

@@ -11,10 +11,9 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Optional
 
 RULE_FILES = ("target_rules.json", "context_rules.json", "negation_rules.json", "section_rules.json")
-KNOWN_LABEL_KINDS = {"service", "concept", "evidence", "exclusion"}
 KNOWN_DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
 
 
@@ -46,8 +45,22 @@ class RuleSet:
         """Labels whose mentions make a note worth reporting; the gate is built from their rules."""
         return [name for name, spec in self.labels.items() if spec.get("anchor")]
 
-    def labels_of_kind(self, *kinds: str) -> list[str]:
-        return [name for name, spec in self.labels.items() if spec["kind"] in kinds]
+    @property
+    def roles(self) -> dict[str, dict[str, Any]]:
+        return self.target["roles"]
+
+    def labels_with_role(self, *roles: str) -> list[str]:
+        """The labels playing any of ``roles``: code reads roles (service, input, withdrawal...), never names."""
+        return [name for name, spec in self.labels.items() if spec["role"] in roles]
+
+    def role_of(self, label: str) -> Optional[str]:
+        spec = self.labels.get(label)
+        return spec["role"] if spec else None
+
+    @property
+    def concept_labels(self) -> list[str]:
+        """Labels reported in a result's ``concepts`` and annotated in gold (services, variants, readings)."""
+        return self.labels_with_role(*(role for role, spec in self.roles.items() if spec.get("concept")))
 
 
 def _read(name: str) -> bytes:
@@ -56,9 +69,10 @@ def _read(name: str) -> bytes:
 
 def _validate_target(data: dict[str, Any]) -> None:
     labels = data.get("labels") or {}
+    roles = data.get("roles") or {}
     for name, spec in labels.items():
-        if spec.get("kind") not in KNOWN_LABEL_KINDS:
-            raise RuleFileError(f"target_rules.json: label {name} has unknown kind {spec.get('kind')!r}")
+        if spec.get("role") not in roles:
+            raise RuleFileError(f"target_rules.json: label {name} has unknown role {spec.get('role')!r}")
     seen: set[str] = set()
     for rule in data.get("target_rules", []):
         rule_id = (rule.get("metadata") or {}).get("id")
