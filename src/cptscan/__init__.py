@@ -12,7 +12,11 @@ __version__ = "0.1.0"
 
 
 def load(**kwargs):
-    """Loads the scanner once (pipeline, rules, catalog, verified models); see ``cptscan.scanner.load``."""
+    """Loads the scanner once (pipeline, code packs, catalog, verified models); see ``cptscan.scanner.load``.
+
+    ``cptscan.load(packs=["retinal"])`` adds a code pack that is off by default; ``catalog_path`` a site's
+    own catalog file.
+    """
     from .scanner import load as _load
 
     return _load(**kwargs)

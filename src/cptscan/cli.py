@@ -10,7 +10,7 @@ import json
 import logging
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, List, Optional
 
 import typer
 from rich.console import Console
@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
+from . import __version__, options
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Find documentation of AI-augmented CPT services in clinical notes (`cptscan codes` lists them).")
@@ -104,6 +104,8 @@ def scan(
     max_chars: int = typer.Option(6_000_000, help="notes longer than this become error records"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no summary"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
+    packs: List[str] = options.PACKS,
+    catalog: Optional[Path] = options.CATALOG,
 ) -> None:
     """Scan notes and write one result line per input record (candidate codes, status, evidence)."""
     from .io.readers import read_records
@@ -124,7 +126,7 @@ def scan(
             raise typer.Exit(1)
         skip = _completed_lines(Path(output))
         records = (r for i, r in enumerate(records) if i >= skip)
-    scanner = load(use_gate=gate, max_chars=max_chars)
+    scanner = load(use_gate=gate, max_chars=max_chars, packs=packs, catalog_path=options.catalog_path(catalog))
     summary = Summary()
     show = not quiet and err.is_terminal
     try:
@@ -152,6 +154,22 @@ def scan(
         raise typer.Exit(EXIT_RECORD_ERRORS)
 
 
+@app.command("packs")
+def list_packs() -> None:
+    """The code packs shipped with cptscan: which are on by default, what each covers, its codes."""
+    from . import packs as pack_module
+    from .catalog import load_catalog
+
+    table = Table("pack", "on by default", "codes", "covers")
+    for name, default in sorted(pack_module.available().items()):
+        pack = pack_module.read_pack(name)
+        codes = json.loads(pack.raw["codes.json"])["codes"]
+        detectable = [c for c, entry in codes.items() if entry.get("service_concept")]
+        table.add_row(name, "yes" if default else f"no (--pack {name})", ", ".join(detectable), pack.about)
+    load_catalog()  # a broken default pack fails here, not on the first scan
+    Console().print(table)
+
+
 @app.command()
 def explain(
     text: Optional[str] = typer.Option(None, "--text", help="the note text"),
@@ -159,6 +177,8 @@ def explain(
     date_of_service: Optional[str] = typer.Option(None, "--date", help="date of service, YYYY-MM-DD"),
     note_type: Optional[str] = typer.Option(None, "--note-type"),
     as_json: bool = typer.Option(False, "--json", help="print the result line instead of the explanation"),
+    packs: List[str] = options.PACKS,
+    catalog: Optional[Path] = options.CATALOG,
 ) -> None:
     """Show the decision for one note with its evidence highlighted and the reason for each assertion."""
     from .scanner import load
@@ -167,7 +187,7 @@ def explain(
         err.print("[red]error:[/red] give exactly one of --text or --file")
         raise typer.Exit(2)
     body = text if text is not None else file.read_text(encoding="utf-8")
-    result = load().scan_text(body, note_id="explain", date_of_service=date_of_service, note_type=note_type)
+    result = load(packs=packs, catalog_path=options.catalog_path(catalog)).scan_text(body, note_id="explain", date_of_service=date_of_service, note_type=note_type)
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
         return

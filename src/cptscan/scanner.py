@@ -14,7 +14,7 @@ import multiprocessing as mp
 import queue
 from dataclasses import dataclass, field, replace
 from itertools import islice
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -108,6 +108,7 @@ class Scanner:
             "cptscan": __version__,
             "catalog": f"{self.catalog.version}+{self.catalog.sha256[:12]}",
             "rules": self.rules.sha256[:16],
+            "packs": list(self.knowledge.packs),
             "models": dict(self.model_hashes),
         }
 
@@ -170,7 +171,7 @@ class Scanner:
         return run(self.nlp, doc, self.anchor_labels)
 
     def _result(self, note: Note, doc: Optional[Doc]) -> dict:
-        mentions = mentions_of(doc) if doc is not None else []
+        mentions = mentions_of(doc, self.rules) if doc is not None else []
         if doc is not None and text_of(doc) != note.text:  # text was prepared: evidence quotes the note as sent
             mentions = [replace(m, text=note.text[m.start:m.end]) for m in mentions]
         if not any(m.label in self.anchor_labels for m in mentions):
@@ -308,15 +309,18 @@ def _next_result(results: Any, workers: list) -> tuple[int, Optional[list[dict]]
             continue
 
 
-def load(use_gate: bool = True, max_chars: int = DEFAULT_MAX_CHARS, catalog_path: Optional[str] = None) -> Scanner:
-    """The ready-to-use scanner: packaged rules and catalog, pipeline built once."""
+def load(use_gate: bool = True, max_chars: int = DEFAULT_MAX_CHARS, catalog_path: Optional[str] = None,
+         packs: Sequence[str] = ()) -> Scanner:
+    """The ready-to-use scanner: the default code packs plus ``packs``, a site catalog if given, the verified
+    models; pipeline built once."""
     from .models import load_model_components
 
+    knowledge = load_knowledge(catalog_path, packs)
     extra_pipes, hashes = load_model_components()
     return Scanner(
-        nlp=build_pipeline(extra_pipes),
-        gate=Gate.from_rules(),
-        knowledge=load_knowledge(catalog_path),
+        nlp=build_pipeline(extra_pipes, knowledge),
+        gate=Gate.from_rules(ruleset=knowledge.rules),
+        knowledge=knowledge,
         model_hashes=hashes,
         use_gate=use_gate,
         max_chars=max_chars,

@@ -152,8 +152,11 @@ def _scanner_versions(scanner: Any) -> dict[str, Any]:
     return dict(versions or {"cptscan": cptscan.__version__})
 
 
-def create_app(scanner: Any = None, token: Optional[str] = None, max_body_bytes: int = DEFAULT_MAX_BODY):
-    """The FastAPI app. Without a ``scanner`` it loads the real one at startup, before taking requests.
+def create_app(scanner: Any = None, token: Optional[str] = None, max_body_bytes: int = DEFAULT_MAX_BODY,
+               **load_options: Any):
+    """The FastAPI app. Without a ``scanner`` it loads the real one at startup, before taking requests, with
+    ``load_options`` (``packs``, ``catalog_path``: what ``cptscan.load`` takes); reconcile uses that scanner's
+    knowledge, so a site catalog or a pack reaches ``/v1/reconcile`` as it reaches ``/v1/scan``.
 
     The scanner is shared by all requests and called under a lock: the spaCy pipeline is not documented
     as thread-safe, and FastAPI runs these sync endpoints in a thread pool.
@@ -166,7 +169,7 @@ def create_app(scanner: Any = None, token: Optional[str] = None, max_body_bytes:
     @asynccontextmanager
     async def lifespan(_app):
         if state["scanner"] is None:
-            state["scanner"] = cptscan.load()
+            state["scanner"] = cptscan.load(**load_options)
         yield
 
     app = FastAPI(title="cptscan", version=cptscan.__version__, lifespan=lifespan,
@@ -234,7 +237,7 @@ def resolve_token(host: str, token: Optional[str]) -> Optional[str]:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, token: Optional[str] = None,
-          max_body_bytes: int = DEFAULT_MAX_BODY, scanner: Any = None) -> None:
+          max_body_bytes: int = DEFAULT_MAX_BODY, scanner: Any = None, **load_options: Any) -> None:
     """Run the service under uvicorn until stopped. Loopback by default; see ``resolve_token``."""
     import uvicorn
 
@@ -242,5 +245,5 @@ def serve(host: str = "127.0.0.1", port: int = 8000, token: Optional[str] = None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log.info("serving on %s:%d (token %s, body limit %d bytes)", host, port,
              "required" if token else "off", max_body_bytes)
-    app = create_app(scanner=scanner, token=token, max_body_bytes=max_body_bytes)
+    app = create_app(scanner=scanner, token=token, max_body_bytes=max_body_bytes, **load_options)
     uvicorn.run(app, host=host, port=port, access_log=True, log_level="info")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import List, Optional
+
 import typer
+
+from cptscan import options
 
 
 def register(app: typer.Typer) -> None:
@@ -14,12 +19,15 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", help="Address to bind; anything but loopback needs CPTSCAN_TOKEN."),
         port: int = typer.Option(8000, help="TCP port."),
         max_body_mb: float = typer.Option(10.0, help="Largest request body accepted, in MiB (413 above it)."),
+        packs: List[str] = options.PACKS,
+        catalog: Optional[Path] = options.CATALOG,
     ) -> None:
         """Run the HTTP service (POST /v1/scan, POST /v1/reconcile, GET /health, docs at /docs)."""
         from cptscan.service import serve as run
 
         try:
-            run(host=host, port=port, max_body_bytes=int(max_body_mb * 1024 * 1024))
+            run(host=host, port=port, max_body_bytes=int(max_body_mb * 1024 * 1024), packs=packs,
+                catalog_path=options.catalog_path(catalog))
         except ValueError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None

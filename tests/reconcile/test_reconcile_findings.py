@@ -160,10 +160,10 @@ def test_every_finding_has_evidence_and_a_one_line_reason():
 
 
 def test_dates_come_from_the_catalog(tmp_path):
-    """Moving 75577's effective date in codes.json moves the finding; no date is written in the code."""
-    from importlib import resources
+    """Moving 75577's effective date in the catalog moves the finding; no date is written in the code."""
+    from cptscan import packs
 
-    data = json.loads(resources.files("cptscan.catalog").joinpath("codes.json").read_text())
+    data = json.loads(packs.read_pack("cpt2026").raw["codes.json"])
     data["codes"]["75577"]["effective_from"] = "2027-01-01"
     path = tmp_path / "codes.json"
     path.write_text(json.dumps(data))

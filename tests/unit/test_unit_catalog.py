@@ -5,11 +5,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from importlib import resources
 
 import pytest
 
 import cptscan
+from cptscan import packs
 from cptscan.catalog import Catalog, CatalogError, load_catalog, official_descriptors, parse_date
 
 
@@ -20,7 +20,9 @@ def catalog() -> Catalog:
 
 @pytest.fixture(scope="module")
 def raw() -> dict:
-    return json.loads(resources.files("cptscan.catalog").joinpath("codes.json").read_text(encoding="utf-8"))
+    """A site catalog file as a site would write it: the default pack's codes with the vocabulary's elements."""
+    vocabulary = packs.vocabulary()[1]
+    return {"elements": vocabulary["elements"], **json.loads(packs.read_pack("cpt2026").raw["codes.json"])}
 
 
 @pytest.mark.parametrize("code, day, effective", [

@@ -1,4 +1,4 @@
-"""Code catalog: data in codes.json, date-aware look-ups in catalog.py."""
+"""Code catalog: data in each code pack's codes.json, date-aware look-ups in catalog.py."""
 
 from .catalog import Catalog, CatalogError, CodeEntry, load_catalog, official_descriptors, parse_date
 

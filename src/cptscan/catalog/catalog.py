@@ -1,7 +1,7 @@
 """The code catalog: which codes the scanner knows, what each needs, and when each is valid.
 
-Everything here is data from ``codes.json``; adding next year's code means editing that file and adding
-tests. Descriptions are the project's own short wording: CPT descriptors are the AMA's copyright, so a site
+Everything here is data: each code pack's ``codes.json`` (``cptscan/packs``) and the elements of
+``packs/vocabulary.json``; adding next year's code means editing a pack and adding tests. Descriptions are the project's own short wording: CPT descriptors are the AMA's copyright, so a site
 with a CPT licence loads the official ones from its own file (``official_descriptors``).
 """
 
@@ -12,9 +12,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Iterable, Optional
+
+from .. import packs
 
 REQUIRED_FIELDS = ("category", "description", "effective_from", "effective_to")
 
@@ -92,7 +93,7 @@ def parse_date(value: str | dt.date) -> dt.date:
 
 
 class Catalog:
-    """Date-aware look-ups over the codes in ``codes.json``."""
+    """Date-aware look-ups over the codes of the enabled packs (or of a site's own catalog file)."""
 
     def __init__(self, data: dict, sha256: str):
         self.version: str = data["catalog_version"]
@@ -210,12 +211,34 @@ def official_descriptors(path: str | Path) -> dict[str, str]:
     return {row["code"].strip(): row["descriptor"].strip() for row in rows}
 
 
-@lru_cache(maxsize=None)
-def load_catalog(path: Optional[str] = None) -> Catalog:
-    """The packaged catalog, or a site's own file with the same structure."""
-    raw = Path(path).read_bytes() if path else resources.files(__package__).joinpath("codes.json").read_bytes()
+def _parse(raw: bytes, what: str) -> dict:
     try:
-        data = json.loads(raw)
+        return json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise CatalogError(f"catalog is not valid JSON: {exc}") from exc
-    return Catalog(data, hashlib.sha256(raw).hexdigest())
+        raise CatalogError(f"{what} is not valid JSON: {exc}") from exc
+
+
+@lru_cache(maxsize=None)
+def load_catalog(path: Optional[str] = None, extra_packs: tuple[str, ...] = ()) -> Catalog:
+    """The codes of the default packs plus ``extra_packs``, or a site's own file with a pack's structure.
+
+    A site file (``{"catalog_version", "codes"}``, as a pack's ``codes.json``) replaces the packs' codes; the
+    elements and their policies come from the vocabulary unless the file declares its own.
+    """
+    vocabulary_raw, vocabulary = packs.vocabulary()
+    base = {"elements": vocabulary["elements"], "coverage_assertions": vocabulary["coverage_assertions"]}
+    if path:
+        raw = Path(path).read_bytes()
+        return Catalog({**base, **_parse(raw, "catalog")}, hashlib.sha256(raw).hexdigest())
+    versions, codes, hashed = [], {}, [vocabulary_raw]
+    for name in packs.resolve(extra_packs):
+        raw = packs.read_pack(name).raw["codes.json"]
+        data = _parse(raw, f"pack {name}: codes.json")
+        clash = sorted(set(codes) & set(data.get("codes", {})))
+        if clash:
+            raise CatalogError(f"pack {name}: codes {clash} are already in an earlier pack")
+        versions.append(data["catalog_version"])
+        codes.update(data.get("codes", {}))
+        hashed.append(raw)
+    return Catalog({**base, "catalog_version": "+".join(versions), "codes": codes},
+                   hashlib.sha256(b"".join(hashed)).hexdigest())

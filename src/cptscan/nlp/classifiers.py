@@ -25,7 +25,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..models import ModelIntegrityError, load_verified
-from ..rules import load_rules
+from ..knowledge import DEFAULT_KNOWLEDGE, Knowledge
+from ..rules import RuleSet
 from .components import _title_end
 from .extensions import FEATURES, MENTIONS, sentence_windows, text_of
 
@@ -61,7 +62,7 @@ class SentenceClassifier:
     probability of its best positive class.
     """
 
-    def __init__(self, model: Any, kind: str, positive: dict, threshold: float):
+    def __init__(self, model: Any, kind: str, positive: dict, threshold: float, rules: RuleSet):
         if not hasattr(model, "steps") or len(model.steps) < 2:
             raise ModelIntegrityError(f"the {kind} model is not a features + classifier Pipeline; run `cptscan train`")
         self.featurizer, self.head = model[:-1], model[-1]
@@ -74,7 +75,6 @@ class SentenceClassifier:
         if missing:
             raise ModelIntegrityError(f"the {kind} model has no class {sorted(missing)}; run `cptscan train`")
         self.columns = {label: classes.index(label) for label in positive}
-        rules = load_rules()
         self.anchors = set(rules.anchor_labels)
         self.excluded = set(rules.labels_with_role("exclusion"))
         self.disclaimer = re.compile(rules.context["disclaimers"]["regex"], re.IGNORECASE)
@@ -168,24 +168,26 @@ def _load(model_path: str, sha256: str, sklearn_version: str) -> Any:
 
 
 @Language.factory("cptscan_interpretation_classifier", default_config={
-    "model_path": "", "sha256": "", "sklearn_version": "", "threshold": 0.5, "labels": []})
-def make_interpretation_classifier(nlp: Language, name: str, model_path: str, sha256: str,
-                                   sklearn_version: str, threshold: float, labels: List[str]) -> SentenceClassifier:
+    "model_path": "", "sha256": "", "sklearn_version": "", "threshold": 0.5, "labels": [],
+    "knowledge": DEFAULT_KNOWLEDGE})
+def make_interpretation_classifier(nlp: Language, name: str, model_path: str, sha256: str, sklearn_version: str,
+                                   threshold: float, labels: List[str], knowledge: Knowledge) -> SentenceClassifier:
     """Mentions of the interpretation role's label for sentences the model reads as the physician's own reading.
 
     The label is the first one the rule data gives the ``interpretation`` role (the default pack's).
     """
     model = _load(model_path, sha256, sklearn_version)
-    label = load_rules().labels_with_role("interpretation")[0]
+    label = knowledge.rules.labels_with_role("interpretation")[0]
     positive = {cls: label for cls in labels or ["interpretation"]}
-    return SentenceClassifier(model, "interpretation", positive, threshold)
+    return SentenceClassifier(model, "interpretation", positive, threshold, knowledge.rules)
 
 
 @Language.factory("cptscan_service_classifier", default_config={
-    "model_path": "", "sha256": "", "sklearn_version": "", "threshold": 0.5, "labels": []})
-def make_service_classifier(nlp: Language, name: str, model_path: str, sha256: str,
-                            sklearn_version: str, threshold: float, labels: List[str]) -> SentenceClassifier:
+    "model_path": "", "sha256": "", "sklearn_version": "", "threshold": 0.5, "labels": [],
+    "knowledge": DEFAULT_KNOWLEDGE})
+def make_service_classifier(nlp: Language, name: str, model_path: str, sha256: str, sklearn_version: str,
+                            threshold: float, labels: List[str], knowledge: Knowledge) -> SentenceClassifier:
     """Service-concept mentions for sentences the model reads as a performed in-scope service (by family)."""
     model = _load(model_path, sha256, sklearn_version)
     families = labels or [str(c) for c in model.classes_ if str(c) != REST]
-    return SentenceClassifier(model, "service", {family: family for family in families}, threshold)
+    return SentenceClassifier(model, "service", {family: family for family in families}, threshold, knowledge.rules)

@@ -4,8 +4,9 @@ The order is: sentences -> targets -> sections -> context -> assertion. The meds
 Sectionizer, ConText) are used as they are, configured from the package's JSON rule files; the small components
 here do what medspaCy leaves open: fast line-aware sentence splitting (PyRuSH is slow and merges bulleted lists)
 and one final assertion per mention that combines ConText, the section and the date of service.
-Every factory takes only JSON-able settings, so the pipeline is built from spaCy config and pickles for
-``nlp.pipe(n_process=...)``.
+Every factory takes JSON-able settings and the knowledge (rules of the enabled code packs) as a registered
+function in its config (``cptscan.knowledge.v1``), so the pipeline is built from spaCy config, saved and
+loaded with ``to_disk``/``from_disk``, and pickles for ``nlp.pipe(n_process=...)``.
 """
 
 
@@ -20,7 +21,8 @@ from medspacy.target_matcher import TargetMatcher, TargetRule
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..rules import load_rules
+from ..knowledge import DEFAULT_KNOWLEDGE, Knowledge
+from ..rules import RuleSet
 from ..rules.patterns import required_words
 from .dates import anchor_dates, sentence_dates
 from .extensions import FEATURES, MENTIONS, text_of, token_sentences
@@ -62,41 +64,42 @@ def make_sentences(nlp: Language, name: str) -> LineSentencizer:
     return LineSentencizer()
 
 
-@Language.factory("cptscan_targets", default_config={"span_group": MENTIONS})
-def make_targets(nlp: Language, name: str, span_group: str) -> TargetMatcher:
-    """medspaCy's TargetMatcher with the packaged target rules; results go to a span group (they overlap)."""
+@Language.factory("cptscan_targets", default_config={"span_group": MENTIONS, "knowledge": DEFAULT_KNOWLEDGE})
+def make_targets(nlp: Language, name: str, span_group: str, knowledge: Knowledge) -> TargetMatcher:
+    """medspaCy's TargetMatcher with the packs' target rules; results go to a span group (they overlap)."""
     # prune=False: mentions of different labels may overlap ("multispectral images of the thigh burn" is both
     # the service and its input); same-label overlaps and exclusions are resolved in ``mentions_of``.
     matcher = TargetMatcher(nlp, name=name, result_type="group", span_group_name=span_group, prune=False)
-    matcher.add([TargetRule.from_dict(rule) for rule in load_rules().matcher_rules])
+    matcher.add([TargetRule.from_dict(rule) for rule in knowledge.rules.matcher_rules])
     matcher._TargetMatcher__matcher = RuleMatcher(matcher._TargetMatcher__matcher)
     return matcher
 
 
-def section_rules() -> list[SectionRule]:
+def section_rules(ruleset: RuleSet) -> list[SectionRule]:
     """One rule per title, written as a line-initial header followed by a colon."""
     rules = []
-    for category, spec in load_rules().sections["sections"].items():
+    for category, spec in ruleset.sections["sections"].items():
         for title in spec["titles"]:
             pattern = [{"LOWER": word} for word in title.split()] + [{"TEXT": {"IN": [":", "-"]}}]
             rules.append(SectionRule(literal=f"{title}:", category=category, pattern=pattern))
     return rules
 
 
-@Language.factory("cptscan_sections", default_config={"span_group": MENTIONS})
-def make_sections(nlp: Language, name: str, span_group: str) -> Sectionizer:
+@Language.factory("cptscan_sections", default_config={"span_group": MENTIONS, "knowledge": DEFAULT_KNOWLEDGE})
+def make_sections(nlp: Language, name: str, span_group: str, knowledge: Knowledge) -> Sectionizer:
     """medspaCy's Sectionizer with clinical and radiology headers; section effects are applied later."""
     sectionizer = Sectionizer(
         nlp, name=name, rules=None, require_start_line=True, input_span_type="group",
         span_group_name=span_group, span_attrs=None,
     )
-    sectionizer.add(section_rules())
+    sectionizer.add(section_rules(knowledge.rules))
     sectionizer._Sectionizer__matcher = RuleMatcher(sectionizer._Sectionizer__matcher)
     return sectionizer
 
 
-@Language.factory("cptscan_context", default_config={"span_group": MENTIONS, "use_default_rules": True})
-def make_context(nlp: Language, name: str, span_group: str, use_default_rules: bool) -> ConText:
+@Language.factory("cptscan_context", default_config={"span_group": MENTIONS, "use_default_rules": True,
+                                                    "knowledge": DEFAULT_KNOWLEDGE})
+def make_context(nlp: Language, name: str, span_group: str, use_default_rules: bool, knowledge: Knowledge) -> ConText:
     """medspaCy's ConText: its default NegEx-style rules, general refinements (negation_rules.json) and the
     service-level modifiers (context_rules.json).
 
@@ -110,7 +113,7 @@ def make_context(nlp: Language, name: str, span_group: str, use_default_rules: b
         nlp, name=name, rules="default" if use_default_rules else None, input_span_type="group",
         span_group_name=span_group, span_attrs=None,
     )
-    rules = load_rules()
+    rules = knowledge.rules
     context.add([ConTextRule.from_dict(rule) for rule in rules.negation["context_rules"] + rules.context["context_rules"]])
     quiet = {name for name, spec in rules.labels.items() if spec.get("context_alone") is False}
     context._ConText__matcher = SentenceMatcher(context._ConText__matcher, TargetSentences(span_group, quiet))
@@ -125,10 +128,10 @@ class DocumentKind:
     since a clinic note can mention an appeal or a PA request in passing.
     """
 
-    def __init__(self, nlp: Language):
+    def __init__(self, nlp: Language, rules: RuleSet):
         from spacy.matcher import Matcher
 
-        spec = load_rules().context["document_rules"]
+        spec = rules.context["document_rules"]
         self.min_weight = spec["min_weight"]
         self.weight = {cue["literal"]: cue.get("weight", 1) for cue in spec["cues"]}
         self.matcher = Matcher(nlp.vocab)
@@ -144,9 +147,9 @@ class DocumentKind:
         return doc
 
 
-@Language.factory("cptscan_document_kind")
-def make_document_kind(nlp: Language, name: str) -> DocumentKind:
-    return DocumentKind(nlp)
+@Language.factory("cptscan_document_kind", default_config={"knowledge": DEFAULT_KNOWLEDGE})
+def make_document_kind(nlp: Language, name: str, knowledge: Knowledge) -> DocumentKind:
+    return DocumentKind(nlp, knowledge.rules)
 
 
 class AssertionResolver:
@@ -158,8 +161,7 @@ class AssertionResolver:
     (a heart CT "of this session") are historical without one.
     """
 
-    def __init__(self, span_group: str):
-        rules = load_rules()
+    def __init__(self, span_group: str, rules: RuleSet):
         self.span_group = span_group
         self.precedence: list[str] = rules.context["assertion_precedence"]
         self.assertion_of: dict[str, str] = rules.context["assertion_of_category"]
@@ -342,6 +344,6 @@ def _title_end(text: str) -> int:
     return end
 
 
-@Language.factory("cptscan_assertion", default_config={"span_group": MENTIONS})
-def make_assertion(nlp: Language, name: str, span_group: str) -> AssertionResolver:
-    return AssertionResolver(span_group)
+@Language.factory("cptscan_assertion", default_config={"span_group": MENTIONS, "knowledge": DEFAULT_KNOWLEDGE})
+def make_assertion(nlp: Language, name: str, span_group: str, knowledge: Knowledge) -> AssertionResolver:
+    return AssertionResolver(span_group, knowledge.rules)

@@ -20,9 +20,9 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
-from ..rules import load_rules
+from ..rules import RuleSet, load_rules
 from ..rules.patterns import RequirementIndex, rule_words
 from spacy.lang.en import English
 from medspacy.custom_tokenizer import create_medspacy_tokenizer
@@ -82,9 +82,11 @@ class Gate:
         object.__setattr__(self, "carried", carried)
 
     @classmethod
-    def from_rules(cls, rules: Iterable[dict[str, Any]] | None = None) -> "Gate":
+    def from_rules(cls, rules: Iterable[dict[str, Any]] | None = None, ruleset: Optional[RuleSet] = None) -> "Gate":
+        """The gate of ``rules`` (tokenized target rules), else of the anchor rules of ``ruleset`` (default:
+        the default packs')."""
         if rules is None:
-            ruleset = load_rules()
+            ruleset = ruleset or load_rules()
             anchors = set(ruleset.anchor_labels)
             rules = [r for r in ruleset.matcher_rules if r["category"] in anchors]
         requirements = tuple(tuple(rule_requirements(rule)) for rule in rules)

@@ -15,7 +15,8 @@ from typing import Any, Optional
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..rules import load_rules
+from ..knowledge import DEFAULT_KNOWLEDGE, Knowledge
+from ..rules import RuleSet
 from .extensions import text_of
 
 Region = tuple[int, int, str]  # char start, char end, the cue shown in the evidence
@@ -105,8 +106,8 @@ class LayoutReader:
 class LayoutComponent:
     """Sets ``doc._.cptscan_layout`` for the assertion step."""
 
-    def __init__(self) -> None:
-        context = load_rules().context
+    def __init__(self, rules: RuleSet) -> None:
+        context = rules.context
         self.reader = LayoutReader(context["form_fields"], context["block_genres"], context["input_fields"])
 
     def __call__(self, doc: Doc) -> Doc:
@@ -114,6 +115,6 @@ class LayoutComponent:
         return doc
 
 
-@Language.factory("cptscan_layout")
-def make_layout(nlp: Language, name: str) -> LayoutComponent:
-    return LayoutComponent()
+@Language.factory("cptscan_layout", default_config={"knowledge": DEFAULT_KNOWLEDGE})
+def make_layout(nlp: Language, name: str, knowledge: Knowledge) -> LayoutComponent:
+    return LayoutComponent(knowledge.rules)

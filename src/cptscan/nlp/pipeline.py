@@ -16,7 +16,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..records import Mention, Modifier
-from ..rules import load_rules
+from ..knowledge import Knowledge
+from ..rules import RuleSet, load_rules
 from . import classifiers, components, layout  # noqa: F401  (registers the factories)
 from .components import MENTIONS
 from .extensions import text_of
@@ -25,14 +26,18 @@ PIPE_NAMES = ("cptscan_sentences", "cptscan_targets", "cptscan_sections", "cptsc
               "cptscan_document_kind", "cptscan_layout", "cptscan_assertion")
 
 
-def build_pipeline(extra_pipes: tuple[tuple[str, dict], ...] = ()) -> Language:
-    """A fresh pipeline; ``extra_pipes`` appends further registered components (the classifiers)."""
+def build_pipeline(extra_pipes: tuple[tuple[str, dict], ...] = (), knowledge: Optional[Knowledge] = None) -> Language:
+    """A fresh pipeline; ``extra_pipes`` appends further registered components (the classifiers).
+
+    Every component that reads rules is configured with ``knowledge`` (default: the default packs).
+    """
     nlp = spacy.blank("en")
     nlp.tokenizer = create_medspacy_tokenizer(nlp)
+    knows = {"knowledge": knowledge.config} if knowledge is not None else {}
     for name in PIPE_NAMES:
-        nlp.add_pipe(name)
+        nlp.add_pipe(name, config=knows if "knowledge" in nlp.get_factory_meta(name).default_config else {})
     for name, config in extra_pipes:
-        nlp.add_pipe(name, config=config)
+        nlp.add_pipe(name, config={**config, **knows})
     nlp.add_pipe("cptscan_finalize")
     return nlp
 
@@ -61,14 +66,15 @@ def make_doc(nlp: Language, text: str, date_of_service: Optional[str], note_type
     return doc
 
 
-def mentions_of(doc: Doc) -> list[Mention]:
+def mentions_of(doc: Doc, rules: Optional[RuleSet] = None) -> list[Mention]:
     """Every mention in text order, with the rule and cues that explain it.
 
     Exclusion matches (e.g. "perivascular fat stranding") remove the mentions inside them and are not
     reported; overlapping or adjacent mentions of one label ("CaRi-Heart (Caristo) perivascular fat
-    analysis") are one mention, whose assertion is the strongest of its parts.
+    analysis") are one mention, whose assertion is the strongest of its parts. ``rules`` are the pipeline's
+    (default: the default packs').
     """
-    rules = load_rules()
+    rules = rules or load_rules()
     excluded = set(rules.labels_with_role("exclusion"))
     raw = _raw_mentions(doc)
     exclusions = [m for m in raw if m.label in excluded]

@@ -1,7 +1,9 @@
-"""The scanner's knowledge as JSON: target rules, ConText modifiers, section titles.
+"""The scanner's reading rules as JSON: ConText modifiers and section titles here, and each code pack's
+labels and target rules (``cptscan/packs``).
 
 Files are validated when loaded so that a typo in a rule fails loudly at start-up rather than silently
-matching nothing; their combined sha256 goes into every result so an audit can tell which rules decided.
+matching nothing; their combined sha256 (with the packs') goes into every result so an audit can tell which
+rules decided.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Optional
 
-RULE_FILES = ("target_rules.json", "context_rules.json", "negation_rules.json", "section_rules.json")
+from .. import packs
+
+RULE_FILES = ("context_rules.json", "negation_rules.json", "section_rules.json")
 KNOWN_DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
 
 
@@ -28,6 +32,7 @@ class RuleSet:
     negation: dict[str, Any]
     sections: dict[str, Any]
     sha256: str
+    packs: tuple[str, ...] = ()
 
     @property
     def labels(self) -> dict[str, dict[str, Any]]:
@@ -104,18 +109,49 @@ def _validate_sections(data: dict[str, Any]) -> None:
             raise RuleFileError(f"section_rules.json: section {name} has unknown assertion {spec.get('assertion')!r}")
 
 
-@lru_cache(maxsize=1)
-def load_rules() -> RuleSet:
-    """The packaged rule files, parsed and validated once per process."""
+def _merge_target(names: tuple[str, ...], roles: dict[str, Any]) -> dict[str, Any]:
+    """The packs' labels and target rules as one target file; a label two packs declare must agree."""
+    versions, labels, rules = [], {}, []
+    for name in names:
+        data = packs.read_pack(name).data("target_rules.json")
+        versions.append(data.get("version", name))
+        for label, spec in (data.get("labels") or {}).items():
+            if label in labels and labels[label] != spec:
+                raise RuleFileError(f"pack {name}: label {label} is declared differently by an earlier pack")
+            labels[label] = spec
+        rules += data.get("target_rules", [])
+    return {"version": "+".join(versions), "roles": roles, "labels": labels, "target_rules": rules}
+
+
+def _with_pack_extras(names: tuple[str, ...], context: dict[str, Any], sections: dict[str, Any]) -> None:
+    """Adds the packs' own ConText modifiers and section titles to the general ones (in place)."""
+    for name in names:
+        pack = packs.read_pack(name)
+        context["context_rules"] = context["context_rules"] + (pack.data("context_rules.json") or {}).get("context_rules", [])
+        for section, spec in ((pack.data("section_rules.json") or {}).get("sections") or {}).items():
+            if section in sections["sections"]:
+                raise RuleFileError(f"pack {name}: section {section} already exists")
+            sections["sections"][section] = spec
+
+
+@lru_cache(maxsize=None)
+def load_rules(extra_packs: tuple[str, ...] = ()) -> RuleSet:
+    """The general rule files and those of the default packs plus ``extra_packs``, validated once per process."""
+    names = packs.resolve(extra_packs)
     raw = {name: _read(name) for name in RULE_FILES}
     try:
         parsed = {name: json.loads(data) for name, data in raw.items()}
     except json.JSONDecodeError as exc:
         raise RuleFileError(f"rule file is not valid JSON: {exc}") from exc
-    _validate_target(parsed["target_rules.json"])
+    vocabulary_raw, vocabulary = packs.vocabulary()
+    target = _merge_target(names, vocabulary["roles"])
+    _with_pack_extras(names, parsed["context_rules.json"], parsed["section_rules.json"])
+    _validate_target(target)
     _validate_context(parsed["context_rules.json"], parsed["context_rules.json"])
     _validate_context(parsed["negation_rules.json"], parsed["context_rules.json"])
     _validate_sections(parsed["section_rules.json"])
-    digest = hashlib.sha256(b"".join(raw[name] for name in RULE_FILES)).hexdigest()
-    return RuleSet(parsed["target_rules.json"], parsed["context_rules.json"], parsed["negation_rules.json"],
-                   parsed["section_rules.json"], digest)
+    pack_bytes = [packs.read_pack(name).raw[file] for name in names
+                  for file in ("target_rules.json",) + packs.OPTIONAL_FILES if file in packs.read_pack(name).raw]
+    digest = hashlib.sha256(b"".join([vocabulary_raw, *pack_bytes, *(raw[name] for name in RULE_FILES)])).hexdigest()
+    return RuleSet(target, parsed["context_rules.json"], parsed["negation_rules.json"],
+                   parsed["section_rules.json"], digest, names)

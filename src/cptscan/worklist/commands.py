@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, List, Optional
 
 import typer
 
+from cptscan import options
 from cptscan.io.readers import read_jsonl, read_records
+from cptscan.knowledge import Knowledge, load_knowledge
 from cptscan.reconcile import reconcile as reconcile_charts
 from cptscan.worklist import outcomes as outcome_module
 from cptscan.worklist.render import render_csv, render_html, render_jsonl
@@ -52,13 +54,13 @@ def _with_headers(results: Iterable[dict], notes: list[dict]) -> list[dict]:
     return out
 
 
-def note_results(notes: list[dict], results_path: Optional[Path]) -> list[dict]:
-    """Results from ``--results`` when given, else from scanning the notes now."""
+def note_results(notes: list[dict], results_path: Optional[Path], knowledge: Knowledge) -> list[dict]:
+    """Results from ``--results`` when given, else from scanning the notes now with ``knowledge``."""
     if results_path is not None:
         return _with_headers(read_lines(results_path), notes)
     import cptscan
 
-    scanner = cptscan.load()
+    scanner = cptscan.load(packs=knowledge.packs, catalog_path=knowledge.catalog_path)
     return _with_headers(scanner.scan(notes), notes)
 
 
@@ -70,9 +72,10 @@ def _write(text: str, output: Optional[Path]) -> None:
         output.write_text(text, encoding="utf-8")
 
 
-def _charts(notes_path: Path, claims_path: Path, results_path: Optional[Path]) -> tuple[list[dict], list[dict]]:
+def _charts(notes_path: Path, claims_path: Path, results_path: Optional[Path],
+            knowledge: Knowledge) -> tuple[list[dict], list[dict]]:
     notes = read_notes(notes_path)
-    charts = reconcile_charts(note_results(notes, results_path), read_lines(claims_path))
+    charts = reconcile_charts(note_results(notes, results_path, knowledge), read_lines(claims_path), knowledge)
     return notes, charts
 
 
@@ -87,9 +90,11 @@ def reconcile_command(
     claims: Path = CLAIMS_ARG,
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="findings.jsonl (default: stdout)"),
     results: Optional[Path] = RESULTS_OPT,
+    packs: List[str] = options.PACKS,
+    catalog: Optional[Path] = options.CATALOG,
 ) -> None:
     """Compare each chart's notes with its claim lines, per date of service; one findings line per chart."""
-    _, charts = _charts(notes, claims, results)
+    _, charts = _charts(notes, claims, results, load_knowledge(options.catalog_path(catalog), packs))
     _write("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in charts), output)
     total = sum(len(c["findings"]) for c in charts)
     typer.echo(f"{len(charts)} charts, {total} findings", err=True)
@@ -101,10 +106,13 @@ def worklist_command(
     fmt: Format = typer.Option(Format.csv, "--format", help="csv, jsonl or html"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="worklist file (default: stdout)"),
     results: Optional[Path] = RESULTS_OPT,
+    packs: List[str] = options.PACKS,
+    catalog: Optional[Path] = options.CATALOG,
 ) -> None:
     """A coder worklist: one row per finding, compliance risk first, with the action to take."""
-    note_list, charts = _charts(notes, claims, results)
-    rows = build_rows(charts)
+    knowledge = load_knowledge(options.catalog_path(catalog), packs)
+    note_list, charts = _charts(notes, claims, results, knowledge)
+    rows = build_rows(charts, knowledge.catalog)
     if fmt is Format.csv:
         text = render_csv(rows)
     elif fmt is Format.jsonl:
