@@ -9,7 +9,7 @@ affirmed gold span of the model's label (the development set has no sentence lab
 The development set is only measured here; nothing in it feeds training or model selection.
 
     .venv/bin/python benchmarks/ablation.py                 # tables on stdout
-    .venv/bin/python benchmarks/ablation.py --card          # and into models/MODEL_CARD.md
+    .venv/bin/python benchmarks/ablation.py --card          # and into src/cptscan/models/MODEL_CARD.md
 """
 
 from __future__ import annotations

@@ -106,6 +106,7 @@ def scan(
     verbose: bool = typer.Option(False, "--verbose", "-v"),
     packs: List[str] = options.PACKS,
     catalog: Optional[Path] = options.CATALOG,
+    rules_only: bool = typer.Option(False, "--rules-only", help="scan without the trained classifiers, on purpose"),
 ) -> None:
     """Scan notes and write one result line per input record (candidate codes, status, evidence)."""
     from .io.readers import read_records
@@ -126,7 +127,8 @@ def scan(
             raise typer.Exit(1)
         skip = _completed_lines(Path(output))
         records = (r for i, r in enumerate(records) if i >= skip)
-    scanner = load(use_gate=gate, max_chars=max_chars, packs=packs, catalog_path=options.catalog_path(catalog))
+    scanner = load(use_gate=gate, max_chars=max_chars, packs=packs, catalog_path=options.catalog_path(catalog),
+                   rules_only=rules_only)
     summary = Summary()
     show = not quiet and err.is_terminal
     try:
@@ -243,7 +245,18 @@ _register_stage_commands()
 
 
 def main() -> None:
-    app()
+    """Runs the CLI; knowledge that cannot be trusted (models, catalog, rules, packs) is a message, not a
+    traceback, and exit code 2."""
+    from .catalog import CatalogError
+    from .models import ModelIntegrityError
+    from .packs import PackError
+    from .rules import RuleFileError
+
+    try:
+        app()
+    except (ModelIntegrityError, CatalogError, RuleFileError, PackError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

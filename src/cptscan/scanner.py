@@ -310,13 +310,13 @@ def _next_result(results: Any, workers: list) -> tuple[int, Optional[list[dict]]
 
 
 def load(use_gate: bool = True, max_chars: int = DEFAULT_MAX_CHARS, catalog_path: Optional[str] = None,
-         packs: Sequence[str] = ()) -> Scanner:
+         packs: Sequence[str] = (), rules_only: bool = False) -> Scanner:
     """The ready-to-use scanner: the default code packs plus ``packs``, a site catalog if given, the verified
-    models; pipeline built once."""
+    models (missing ones are an error unless ``rules_only``); pipeline built once."""
     from .models import load_model_components
 
     knowledge = load_knowledge(catalog_path, packs)
-    extra_pipes, hashes = load_model_components()
+    extra_pipes, hashes = load_model_components(rules_only=rules_only)
     return Scanner(
         nlp=build_pipeline(extra_pipes, knowledge),
         gate=Gate.from_rules(ruleset=knowledge.rules),

@@ -84,8 +84,6 @@ def _sentencizer():
     import spacy
     from medspacy.custom_tokenizer import create_medspacy_tokenizer
 
-    from .nlp import components  # noqa: F401  (registers cptscan_sentences)
-
     nlp = spacy.blank("en")
     nlp.tokenizer = create_medspacy_tokenizer(nlp)
     nlp.add_pipe("cptscan_sentences")

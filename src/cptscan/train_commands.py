@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
         corpora: Path = typer.Option(REPO / "corpora", file_okay=False, exists=True,
                                      help="cptscan's corpora folder (generated/, handwritten/, splits.json)."),
         out: Optional[Path] = typer.Option(None, file_okay=False,
-                                           help="Where to write the models (default: $CPTSCAN_MODELS or models/)."),
+                                           help="Where to write the models (default: $CPTSCAN_MODELS or src/cptscan/models/)."),
         seed: int = typer.Option(2026, help="Random seed; the same seed gives the same metrics."),
     ) -> None:
         """Train the interpretation and service sentence classifiers; write joblib files, manifest, model card."""

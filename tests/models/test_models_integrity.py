@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 import cptscan
-from cptscan.models import ModelIntegrityError
+from cptscan.models import ModelIntegrityError, models_dir
 
-MODELS = Path(__file__).resolve().parents[2] / "models"
+MODELS = models_dir()
 
 
 @pytest.fixture
@@ -43,8 +43,17 @@ def test_missing_file_is_refused(models_copy):
         cptscan.load()
 
 
-def test_empty_models_folder_means_rules_only(tmp_path, monkeypatch):
+def test_a_folder_without_models_is_refused_unless_rules_only_is_asked(tmp_path, monkeypatch):
+    """An install that lost its models must not silently scan without its classifiers."""
     monkeypatch.setenv("CPTSCAN_MODELS", str(tmp_path))
-    scanner = cptscan.load()
+    with pytest.raises(ModelIntegrityError, match="no model manifest.*--rules-only"):
+        cptscan.load()
+    scanner = cptscan.load(rules_only=True)
     assert not [n for n in scanner.nlp.pipe_names if n.endswith("_classifier")]
     assert scanner.versions["models"] == {}
+
+
+def test_a_manifest_listing_no_models_is_rules_only_on_purpose(tmp_path, monkeypatch):
+    (tmp_path / "manifest.json").write_text(json.dumps({"models": {}}))
+    monkeypatch.setenv("CPTSCAN_MODELS", str(tmp_path))
+    assert cptscan.load().versions["models"] == {}

@@ -18,7 +18,6 @@ from spacy.tokens import Doc
 from ..records import Mention, Modifier
 from ..knowledge import Knowledge
 from ..rules import RuleSet, load_rules
-from . import classifiers, components, layout  # noqa: F401  (registers the factories)
 from .components import MENTIONS
 from .extensions import text_of
 

@@ -1,8 +1,11 @@
-"""Trained models in ``models/``: found through the manifest, checked before they are unpickled.
+"""Trained models in this folder (``cptscan/models/``, shipped inside the wheel): found through the
+manifest, checked before they are unpickled.
 
 A joblib file is a pickle: loading a swapped file would run its code. So a model is loaded only when its
 sha256 equals the manifest's and the running scikit-learn is the one that wrote it; anything else is
-refused with a message that says what to do.
+refused with a message that says what to do. A folder with no manifest, or a manifest naming a file that
+is not there, is an error too: a scanner silently running without its classifiers gives other codes. Rules
+only is a choice (``cptscan.load(rules_only=True)``, ``--rules-only``, or a manifest listing no models).
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ class ModelIntegrityError(RuntimeError):
 
 
 def models_dir() -> Path:
-    """``$CPTSCAN_MODELS`` or the repository's ``models/`` folder."""
+    """``$CPTSCAN_MODELS`` or the package's own ``models/`` folder (this one)."""
     env = os.environ.get("CPTSCAN_MODELS")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "models"
+    return Path(env) if env else Path(__file__).resolve().parent
 
 
 def file_sha256(path: Path) -> str:
@@ -39,7 +42,9 @@ def file_sha256(path: Path) -> str:
 def read_manifest(directory: Optional[Path] = None) -> dict[str, Any]:
     path = (directory or models_dir()) / MANIFEST
     if not path.exists():
-        return {"models": {}}
+        raise ModelIntegrityError(
+            f"no model manifest in {path.parent}: the classifiers are missing (an install without its models, or "
+            "a wrong $CPTSCAN_MODELS). Run `cptscan train`, or scan rules-only on purpose with --rules-only.")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -63,10 +68,21 @@ def load_verified(path: str | Path, sha256: str, sklearn_version: str) -> Any:
     return joblib.load(path)
 
 
-def load_model_components(directory: Optional[Path] = None) -> tuple[tuple[tuple[str, dict], ...], dict[str, str]]:
-    """The pipeline components the manifest declares, with their config, and each model's hash."""
+def load_model_components(directory: Optional[Path] = None, rules_only: bool = False,
+                          ) -> tuple[tuple[tuple[str, dict], ...], dict[str, str]]:
+    """The pipeline components the manifest declares, with their config, and each model's hash.
+
+    Every declared file must exist (checked here, before the pipeline is built, so the error names what to
+    do); ``rules_only`` asks for no classifiers at all.
+    """
+    if rules_only:
+        return (), {}
     directory = directory or models_dir()
     manifest = read_manifest(directory)
+    absent = [entry["file"] for entry in manifest.get("models", {}).values() if not (directory / entry["file"]).is_file()]
+    if absent:
+        raise ModelIntegrityError(f"model files {absent} named by {directory / MANIFEST} are missing; run "
+                                  "`cptscan train` to rebuild them, or scan rules-only on purpose with --rules-only")
     pipes, hashes = [], {}
     for name, entry in manifest.get("models", {}).items():
         # keys beyond the four every model has (threshold, labels) are the component's own settings
@@ -78,6 +94,4 @@ def load_model_components(directory: Optional[Path] = None) -> tuple[tuple[tuple
             **extra,
         }))
         hashes[name] = entry["sha256"][:16]
-    if pipes:
-        from .nlp import classifiers  # noqa: F401  (registers the classifier factories before build_pipeline)
     return tuple(pipes), hashes
