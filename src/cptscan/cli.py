@@ -107,6 +107,7 @@ def scan(
     packs: List[str] = options.PACKS,
     catalog: Optional[Path] = options.CATALOG,
     rules_only: bool = typer.Option(False, "--rules-only", help="scan without the trained classifiers, on purpose"),
+    knowledge: Optional[Path] = options.KNOWLEDGE,
 ) -> None:
     """Scan notes and write one result line per input record (candidate codes, status, evidence)."""
     from .io.readers import read_records
@@ -127,8 +128,8 @@ def scan(
             raise typer.Exit(1)
         skip = _completed_lines(Path(output))
         records = (r for i, r in enumerate(records) if i >= skip)
-    scanner = load(use_gate=gate, max_chars=max_chars, packs=packs, catalog_path=options.catalog_path(catalog),
-                   rules_only=rules_only)
+    scanner = load(use_gate=gate, max_chars=max_chars, packs=packs, catalog_path=options.as_str(catalog),
+                   rules_only=rules_only, knowledge_dir=options.as_str(knowledge))
     summary = Summary()
     show = not quiet and err.is_terminal
     try:
@@ -172,6 +173,20 @@ def list_packs() -> None:
     Console().print(table)
 
 
+@app.command("knowledge")
+def save_knowledge(
+    directory: Path = typer.Argument(..., help="a new directory to write the knowledge into"),
+    packs: List[str] = options.PACKS,
+    catalog: Optional[Path] = options.CATALOG,
+) -> None:
+    """Freeze the knowledge in use (rules, packs, site catalog, models) into one hash-checked directory, for
+    `cptscan scan --knowledge DIR` or `cptscan.load(knowledge_dir=DIR)` on another machine."""
+    from .knowledge import load_knowledge
+
+    load_knowledge(options.as_str(catalog), packs).to_disk(directory)
+    err.print(f"knowledge written to {directory} (packs: {', '.join(['default', *packs])})")
+
+
 @app.command()
 def explain(
     text: Optional[str] = typer.Option(None, "--text", help="the note text"),
@@ -189,7 +204,7 @@ def explain(
         err.print("[red]error:[/red] give exactly one of --text or --file")
         raise typer.Exit(2)
     body = text if text is not None else file.read_text(encoding="utf-8")
-    result = load(packs=packs, catalog_path=options.catalog_path(catalog)).scan_text(body, note_id="explain", date_of_service=date_of_service, note_type=note_type)
+    result = load(packs=packs, catalog_path=options.as_str(catalog)).scan_text(body, note_id="explain", date_of_service=date_of_service, note_type=note_type)
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
         return
@@ -248,13 +263,14 @@ def main() -> None:
     """Runs the CLI; knowledge that cannot be trusted (models, catalog, rules, packs) is a message, not a
     traceback, and exit code 2."""
     from .catalog import CatalogError
+    from .knowledge import KnowledgeError
     from .models import ModelIntegrityError
     from .packs import PackError
     from .rules import RuleFileError
 
     try:
         app()
-    except (ModelIntegrityError, CatalogError, RuleFileError, PackError) as exc:
+    except (ModelIntegrityError, CatalogError, RuleFileError, PackError, KnowledgeError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise SystemExit(2) from None
 

@@ -11,7 +11,11 @@ PACKS: List[str] = typer.Option([], "--pack", help="enable a code pack that is o
                                                     "`cptscan packs` lists them)")
 CATALOG: Optional[Path] = typer.Option(None, "--catalog", exists=True, dir_okay=False,
                                        help="a site's own catalog file (a pack's codes.json structure)")
+KNOWLEDGE: Optional[Path] = typer.Option(None, "--knowledge", exists=True, file_okay=False,
+                                         help="a knowledge directory written by `cptscan knowledge` (its packs, "
+                                              "catalog and models, hash-checked) instead of the packaged ones")
 
 
-def catalog_path(catalog: Optional[Path]) -> Optional[str]:
-    return str(catalog) if catalog else None
+def as_str(path: Optional[Path]) -> Optional[str]:
+    """A path option as the string the loaders take (None when absent)."""
+    return str(path) if path else None

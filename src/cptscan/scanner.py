@@ -14,6 +14,7 @@ import multiprocessing as mp
 import queue
 from dataclasses import dataclass, field, replace
 from itertools import islice
+from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
 from spacy.language import Language
@@ -27,7 +28,7 @@ from .nlp.extensions import sentence_windows, text_of
 from .nlp.gate import Gate
 from .nlp.pipeline import build_pipeline, make_doc, mentions_of, run
 from .records import Mention, Note, ScanError
-from .knowledge import Knowledge, load_knowledge
+from .knowledge import Knowledge, KnowledgeError, load_knowledge
 from .rules import RuleSet
 from .textprep import looks_binary, prepare
 
@@ -310,13 +311,19 @@ def _next_result(results: Any, workers: list) -> tuple[int, Optional[list[dict]]
 
 
 def load(use_gate: bool = True, max_chars: int = DEFAULT_MAX_CHARS, catalog_path: Optional[str] = None,
-         packs: Sequence[str] = (), rules_only: bool = False) -> Scanner:
+         packs: Sequence[str] = (), rules_only: bool = False, knowledge_dir: Optional[str] = None) -> Scanner:
     """The ready-to-use scanner: the default code packs plus ``packs``, a site catalog if given, the verified
-    models (missing ones are an error unless ``rules_only``); pipeline built once."""
+    models (missing ones are an error unless ``rules_only``); pipeline built once. ``knowledge_dir`` is a
+    directory written by ``Knowledge.to_disk`` (its packs, catalog and models, hash-checked) instead."""
     from .models import load_model_components
 
-    knowledge = load_knowledge(catalog_path, packs)
-    extra_pipes, hashes = load_model_components(rules_only=rules_only)
+    if knowledge_dir is not None:
+        if packs or catalog_path:
+            raise KnowledgeError("a knowledge directory carries its own packs and catalog; give one or the other")
+        knowledge = Knowledge.from_disk(Path(knowledge_dir))
+    else:
+        knowledge = load_knowledge(catalog_path, packs)
+    extra_pipes, hashes = load_model_components(knowledge.models_dir, rules_only=rules_only)
     return Scanner(
         nlp=build_pipeline(extra_pipes, knowledge),
         gate=Gate.from_rules(ruleset=knowledge.rules),

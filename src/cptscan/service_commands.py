@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
 
         try:
             run(host=host, port=port, max_body_bytes=int(max_body_mb * 1024 * 1024), packs=packs,
-                catalog_path=options.catalog_path(catalog))
+                catalog_path=options.as_str(catalog))
         except ValueError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None

@@ -219,20 +219,21 @@ def _parse(raw: bytes, what: str) -> dict:
 
 
 @lru_cache(maxsize=None)
-def load_catalog(path: Optional[str] = None, extra_packs: tuple[str, ...] = ()) -> Catalog:
+def load_catalog(path: Optional[str] = None, extra_packs: tuple[str, ...] = (), root: Optional[Path] = None) -> Catalog:
     """The codes of the default packs plus ``extra_packs``, or a site's own file with a pack's structure.
 
     A site file (``{"catalog_version", "codes"}``, as a pack's ``codes.json``) replaces the packs' codes; the
-    elements and their policies come from the vocabulary unless the file declares its own.
+    elements and their policies come from the vocabulary unless the file declares its own. ``root`` is a
+    knowledge directory (``Knowledge.to_disk``) to read the packs from instead of the package.
     """
-    vocabulary_raw, vocabulary = packs.vocabulary()
+    vocabulary_raw, vocabulary = packs.vocabulary(root)
     base = {"elements": vocabulary["elements"], "coverage_assertions": vocabulary["coverage_assertions"]}
     if path:
         raw = Path(path).read_bytes()
         return Catalog({**base, **_parse(raw, "catalog")}, hashlib.sha256(raw).hexdigest())
     versions, codes, hashed = [], {}, [vocabulary_raw]
-    for name in packs.resolve(extra_packs):
-        raw = packs.read_pack(name).raw["codes.json"]
+    for name in packs.resolve(extra_packs, root):
+        raw = packs.read_pack(name, root).raw["codes.json"]
         data = _parse(raw, f"pack {name}: codes.json")
         clash = sorted(set(codes) & set(data.get("codes", {})))
         if clash:

@@ -25,10 +25,12 @@ class ModelIntegrityError(RuntimeError):
     """A model file does not match its manifest (hash or scikit-learn version)."""
 
 
-def models_dir() -> Path:
-    """``$CPTSCAN_MODELS`` or the package's own ``models/`` folder (this one)."""
+def models_dir(root: Optional[Path] = None) -> Path:
+    """``$CPTSCAN_MODELS``, else a knowledge directory's ``models/`` (``root``), else the package's own (this one)."""
     env = os.environ.get("CPTSCAN_MODELS")
-    return Path(env) if env else Path(__file__).resolve().parent
+    if env:
+        return Path(env)
+    return root / "models" if root is not None else Path(__file__).resolve().parent
 
 
 def file_sha256(path: Path) -> str:

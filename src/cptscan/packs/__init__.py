@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from importlib.abc import Traversable
+from pathlib import Path
 from typing import Any, Iterable, Optional
 
 VOCABULARY = "vocabulary.json"
@@ -50,22 +51,23 @@ class Pack:
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _root() -> Traversable:
-    return resources.files(__package__)
+def packs_root(root: Optional[Path] = None) -> Traversable:
+    """The packs of a knowledge directory (``Knowledge.to_disk``), or the ones shipped in the package."""
+    return root / "packs" if root is not None else resources.files(__package__)
 
 
-@lru_cache(maxsize=1)
-def vocabulary() -> tuple[bytes, dict[str, Any]]:
+@lru_cache(maxsize=None)
+def vocabulary(root: Optional[Path] = None) -> tuple[bytes, dict[str, Any]]:
     """The roles and elements every pack speaks, as bytes (for the hash) and parsed."""
-    raw = _root().joinpath(VOCABULARY).read_bytes()
+    raw = packs_root(root).joinpath(VOCABULARY).read_bytes()
     return raw, json.loads(raw)
 
 
 @lru_cache(maxsize=None)
-def read_pack(name: str) -> Pack:
-    folder = _root().joinpath(name)
+def read_pack(name: str, root: Optional[Path] = None) -> Pack:
+    folder = packs_root(root).joinpath(name)
     if not folder.is_dir():
-        raise PackError(f"unknown code pack {name!r}; packs here: {', '.join(sorted(available()))}")
+        raise PackError(f"unknown code pack {name!r}; packs here: {', '.join(sorted(available(root)))}")
     raw = {}
     for file in REQUIRED_FILES + OPTIONAL_FILES:
         path = folder.joinpath(file)
@@ -79,20 +81,20 @@ def read_pack(name: str) -> Pack:
     return Pack(name, meta.get("about", ""), bool(meta.get("default")), folder, raw)
 
 
-def available() -> dict[str, bool]:
-    """Every pack shipped with cptscan, and whether it is on by default."""
+def available(root: Optional[Path] = None) -> dict[str, bool]:
+    """Every pack shipped with cptscan (or in a knowledge directory), and whether it is on by default."""
     found = {}
-    for folder in _root().iterdir():
+    for folder in packs_root(root).iterdir():
         if folder.is_dir() and folder.joinpath("pack.json").is_file():
             found[folder.name] = bool(json.loads(folder.joinpath("pack.json").read_bytes()).get("default"))
     return found
 
 
-def resolve(extra: Iterable[str] = ()) -> tuple[str, ...]:
+def resolve(extra: Iterable[str] = (), root: Optional[Path] = None) -> tuple[str, ...]:
     """The packs to load: the default ones (sorted), then the extra ones in the order asked, each once."""
-    names = [name for name, default in sorted(available().items()) if default]
+    names = [name for name, default in sorted(available(root).items()) if default]
     for name in extra:
-        read_pack(name)  # an unknown name fails here, with the list of known packs
+        read_pack(name, root)  # an unknown name fails here, with the list of known packs
         if name not in names:
             names.append(name)
     return tuple(names)

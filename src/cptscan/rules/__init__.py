@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, Optional
 
 from .. import packs
@@ -68,8 +69,10 @@ class RuleSet:
         return self.labels_with_role(*(role for role, spec in self.roles.items() if spec.get("concept")))
 
 
-def _read(name: str) -> bytes:
-    return resources.files(__package__).joinpath(name).read_bytes()
+def _read(name: str, root: Optional[Path]) -> bytes:
+    """A general rule file of a knowledge directory's ``rules/``, or of the package's."""
+    folder = root / "rules" if root is not None else resources.files(__package__)
+    return folder.joinpath(name).read_bytes()
 
 
 def _validate_target(data: dict[str, Any]) -> None:
@@ -109,11 +112,11 @@ def _validate_sections(data: dict[str, Any]) -> None:
             raise RuleFileError(f"section_rules.json: section {name} has unknown assertion {spec.get('assertion')!r}")
 
 
-def _merge_target(names: tuple[str, ...], roles: dict[str, Any]) -> dict[str, Any]:
+def _merge_target(names: tuple[str, ...], roles: dict[str, Any], root: Optional[Path]) -> dict[str, Any]:
     """The packs' labels and target rules as one target file; a label two packs declare must agree."""
     versions, labels, rules = [], {}, []
     for name in names:
-        data = packs.read_pack(name).data("target_rules.json")
+        data = packs.read_pack(name, root).data("target_rules.json")
         versions.append(data.get("version", name))
         for label, spec in (data.get("labels") or {}).items():
             if label in labels and labels[label] != spec:
@@ -123,10 +126,11 @@ def _merge_target(names: tuple[str, ...], roles: dict[str, Any]) -> dict[str, An
     return {"version": "+".join(versions), "roles": roles, "labels": labels, "target_rules": rules}
 
 
-def _with_pack_extras(names: tuple[str, ...], context: dict[str, Any], sections: dict[str, Any]) -> None:
+def _with_pack_extras(names: tuple[str, ...], context: dict[str, Any], sections: dict[str, Any],
+                      root: Optional[Path]) -> None:
     """Adds the packs' own ConText modifiers and section titles to the general ones (in place)."""
     for name in names:
-        pack = packs.read_pack(name)
+        pack = packs.read_pack(name, root)
         context["context_rules"] = context["context_rules"] + (pack.data("context_rules.json") or {}).get("context_rules", [])
         for section, spec in ((pack.data("section_rules.json") or {}).get("sections") or {}).items():
             if section in sections["sections"]:
@@ -135,23 +139,24 @@ def _with_pack_extras(names: tuple[str, ...], context: dict[str, Any], sections:
 
 
 @lru_cache(maxsize=None)
-def load_rules(extra_packs: tuple[str, ...] = ()) -> RuleSet:
-    """The general rule files and those of the default packs plus ``extra_packs``, validated once per process."""
-    names = packs.resolve(extra_packs)
-    raw = {name: _read(name) for name in RULE_FILES}
+def load_rules(extra_packs: tuple[str, ...] = (), root: Optional[Path] = None) -> RuleSet:
+    """The general rule files and those of the default packs plus ``extra_packs``, validated once per process;
+    from the knowledge directory ``root`` if given, else from the package."""
+    names = packs.resolve(extra_packs, root)
+    raw = {name: _read(name, root) for name in RULE_FILES}
     try:
         parsed = {name: json.loads(data) for name, data in raw.items()}
     except json.JSONDecodeError as exc:
         raise RuleFileError(f"rule file is not valid JSON: {exc}") from exc
-    vocabulary_raw, vocabulary = packs.vocabulary()
-    target = _merge_target(names, vocabulary["roles"])
-    _with_pack_extras(names, parsed["context_rules.json"], parsed["section_rules.json"])
+    vocabulary_raw, vocabulary = packs.vocabulary(root)
+    target = _merge_target(names, vocabulary["roles"], root)
+    _with_pack_extras(names, parsed["context_rules.json"], parsed["section_rules.json"], root)
     _validate_target(target)
     _validate_context(parsed["context_rules.json"], parsed["context_rules.json"])
     _validate_context(parsed["negation_rules.json"], parsed["context_rules.json"])
     _validate_sections(parsed["section_rules.json"])
-    pack_bytes = [packs.read_pack(name).raw[file] for name in names
-                  for file in ("target_rules.json",) + packs.OPTIONAL_FILES if file in packs.read_pack(name).raw]
+    pack_bytes = [packs.read_pack(name, root).raw[file] for name in names
+                  for file in ("target_rules.json",) + packs.OPTIONAL_FILES if file in packs.read_pack(name, root).raw]
     digest = hashlib.sha256(b"".join([vocabulary_raw, *pack_bytes, *(raw[name] for name in RULE_FILES)])).hexdigest()
     return RuleSet(target, parsed["context_rules.json"], parsed["negation_rules.json"],
                    parsed["section_rules.json"], digest, names)

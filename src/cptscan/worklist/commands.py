@@ -94,7 +94,7 @@ def reconcile_command(
     catalog: Optional[Path] = options.CATALOG,
 ) -> None:
     """Compare each chart's notes with its claim lines, per date of service; one findings line per chart."""
-    _, charts = _charts(notes, claims, results, load_knowledge(options.catalog_path(catalog), packs))
+    _, charts = _charts(notes, claims, results, load_knowledge(options.as_str(catalog), packs))
     _write("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in charts), output)
     total = sum(len(c["findings"]) for c in charts)
     typer.echo(f"{len(charts)} charts, {total} findings", err=True)
@@ -110,7 +110,7 @@ def worklist_command(
     catalog: Optional[Path] = options.CATALOG,
 ) -> None:
     """A coder worklist: one row per finding, compliance risk first, with the action to take."""
-    knowledge = load_knowledge(options.catalog_path(catalog), packs)
+    knowledge = load_knowledge(options.as_str(catalog), packs)
     note_list, charts = _charts(notes, claims, results, knowledge)
     rows = build_rows(charts, knowledge.catalog)
     if fmt is Format.csv:
