@@ -116,11 +116,15 @@ def worklist_command(
 
 
 def outcomes_command(
-    worklist: Path = typer.Argument(..., exists=True, dir_okay=False, help="answered worklist CSV"),
+    worklist: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                    help="answered worklist: CSV, or JSONL (page export, service outcomes file)"),
     to_gold: Optional[Path] = typer.Option(None, "--to-gold", help="write chart_gold lines from the answers"),
 ) -> None:
     """Acceptance, rejection and edit rates per code and finding type of an answered worklist."""
-    rows = outcome_module.read_csv(worklist)
+    try:
+        rows = outcome_module.read_answers(worklist)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
     typer.echo(json.dumps(outcome_module.rates(rows), indent=2))
     if to_gold is not None:
         gold = outcome_module.to_gold(rows)
