@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import typer
 
 
@@ -14,12 +17,20 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", help="Address to bind; anything but loopback needs CPTSCAN_TOKEN."),
         port: int = typer.Option(8000, help="TCP port."),
         max_body_mb: float = typer.Option(10.0, help="Largest request body accepted, in MiB (413 above it)."),
+        worklist: Optional[Path] = typer.Option(
+            None, exists=True, dir_okay=False,
+            help="A worklist page (`cptscan worklist --format html`) to serve at /worklist; loopback only."),
+        outcomes: Optional[Path] = typer.Option(
+            None, dir_okay=False, help="Where decisions posted from /worklist are appended "
+                                       "(default: the worklist's name with .outcomes.jsonl)."),
     ) -> None:
-        """Run the HTTP service (POST /v1/scan, POST /v1/reconcile, GET /health, docs at /docs)."""
+        """Run the HTTP service (POST /v1/scan, POST /v1/reconcile, GET /health, docs at /docs; /worklist
+        with --worklist)."""
         from cptscan.service import serve as run
 
         try:
-            run(host=host, port=port, max_body_bytes=int(max_body_mb * 1024 * 1024))
+            run(host=host, port=port, max_body_bytes=int(max_body_mb * 1024 * 1024), worklist=worklist,
+                outcomes=outcomes)
         except ValueError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
