@@ -9,6 +9,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -98,6 +99,14 @@ def _column(page, n):
 
 def _shown_ids(page):
     return page.eval_on_selector_all("#findings tbody tr[data-id]", "rows => rows.map(r => r.dataset.id)")
+
+
+def _until(page, predicate, seconds=10):
+    """Polls from outside: Playwright's wait_for_function evaluates strings, which the page's CSP forbids."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(predicate):
+        assert time.monotonic() < deadline, predicate
+        time.sleep(0.05)
 
 
 def _export(page, button, target):
@@ -241,4 +250,34 @@ def test_hostile_text_stays_text(browser, tmp_path):
     assert page.locator("img, svg, iframe").count() == 0
     assert HOSTILE[0] in page.text_content("#where") and HOSTILE[1] in page.input_value("#comment")
     assert HOSTILE[1] in page.text_content("#finding mark .lab")
+    assert errors == []
+
+
+def test_long_lists_show_in_chunks_and_keys_reach_every_row(browser, tmp_path):
+    charts = [{"chart_id": f"CH-{i:04d}", "findings": [_finding("missed_opportunity", "75577", "2026-05-04", "A1",
+                                                                 f"75577 documented, not billed ({i})",
+                                                                 "Cleerly plaque analysis", "CCTA_PLAQUE_ANALYSIS")]}
+              for i in range(230)]
+    rows = build_rows(charts)
+    path = tmp_path / "long.html"
+    path.write_text(render_html(rows, _notes()), encoding="utf-8")
+    errors = []
+    page = _open(browser, path, 1280, errors)
+    assert len(_shown_ids(page)) == 100 and "Showing 100 of 230" in page.text_content("#more")
+    page.fill("#filter", "(229)")  # the filter searches every row, not only those in the table
+    assert _shown_ids(page) == [rows[-1]["id"]]
+    page.fill("#filter", "")
+    page.evaluate(f"location.hash = '#row={rows[228]['id']}'")  # a link to a row far down brings it in
+    _until(page, f"() => document.querySelector('#row-{rows[228]['id']}.selected') !== null")
+    page.keyboard.press("Escape")
+    page.keyboard.press("j")
+    assert page.evaluate("document.activeElement.dataset.id") == rows[229]["id"]
+    page.fill("#filter", "not billed")
+    assert len(_shown_ids(page)) == 100
+    page.click("#more-button")
+    assert len(_shown_ids(page)) >= 200  # (the end in view may already have brought in the last rows too)
+    page.eval_on_selector("#list", "list => list.scrollTo(0, list.scrollHeight)")  # scrolling to the end
+    _until(page, "() => document.querySelectorAll('#findings tbody tr[data-id]').length === 230")
+    exported = _export(page, "#export-csv", tmp_path / "all.csv")
+    assert len(list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8"))))) == 230
     assert errors == []

@@ -96,21 +96,29 @@ function codeProblem(id, code) {
 
 // ------------------------------------------------------------------ the table
 
-const trs = ROWS.map(makeRow);
+const tbody = document.querySelector("#findings tbody");
+
+// A row's <tr> is made the first time it is shown, and kept.
+const trs = new Array(ROWS.length);
+const rowEl = i => trs[i] || (trs[i] = makeRow(ROWS[i], i));
 
 function makeRow(r, i) {
-  const tr = el("tr", {"data-id": r.id, id: "row-" + r.id, tabindex: i === 0 ? "0" : "-1"});
+  const tr = el("tr", {"data-id": r.id, id: "row-" + r.id, tabindex: "-1"});
   tr.appendChild(el("td", {}, i + 1));
   const type = el("td");
   type.appendChild(el("span", {class: "type " + priorityClass(r.priority)}, typeText(r.type)));
   tr.appendChild(type);
   [r.chart_id, r.date_of_service, codeText(r), r.action].forEach(v => tr.appendChild(el("td", {}, v)));
   tr.appendChild(el("td", {class: "decision"}));
+  paintCell(tr.lastChild, r.id);
   return tr;
 }
 
 function paintDecision(id) {
-  const cell = trs[INDEX.get(id)].lastChild;
+  if (trs[INDEX.get(id)]) paintCell(trs[INDEX.get(id)].lastChild, id);
+}
+
+function paintCell(cell, id) {
   const d = decisionOf(id);
   cell.textContent = decisionText(id) + (d.comment ? " · comment" : "");
   cell.className = "decision" + (d.decision ? " d-" + d.decision : "");
@@ -125,7 +133,10 @@ const SORTS = {
   action: i => str(ROWS[i].action),
   decision: i => decisionText(ROWS[i].id),
 };
-const view = {sort: "rank", desc: false, group: "", order: []};
+// The filtered, sorted rows are view.order; the table holds the first view.shown of them and takes
+// CHUNK more as the list is scrolled to its end (or a key moves past them), so 5,000 rows stay fast.
+const CHUNK = 100;
+const view = {sort: "rank", desc: false, group: "", order: [], shown: 0, lastGroup: null, sizes: new Map()};
 
 // What the filter searches: every field of the row, its notes' text, and the coder's decision and comment.
 const noteLower = new Map(Object.entries(DATA.notes).map(([id, n]) => [id, str(n && n.text).toLowerCase()]));
@@ -151,34 +162,52 @@ function apply() {
   order.forEach(i => { keys[i] = key(i); });
   const dir = view.desc ? -1 : 1;
   order.sort((a, b) => dir * cmp(keys[a], keys[b]) || a - b);
-  const frag = document.createDocumentFragment();
+  view.sizes = new Map();
   if (view.group) {
     const groupOf = i => str(ROWS[i][view.group]);
     order.sort((a, b) => cmp(groupOf(a), groupOf(b)));  // stable: the chosen sort holds inside a group
-    const sizes = new Map();
-    order.forEach(i => sizes.set(groupOf(i), (sizes.get(groupOf(i)) || 0) + 1));
-    let last = null;
-    for (const i of order) {
-      if (groupOf(i) !== last) {
-        last = groupOf(i);
-        const head = el("tr", {class: "group"});
-        const what = view.group === "chart_id" ? "Chart " : "Date of service ";
-        head.appendChild(el("th", {colspan: "7", scope: "rowgroup"}, what + last + " · " + sizes.get(last) + " findings"));
-        frag.appendChild(head);
-      }
-      frag.appendChild(trs[i]);
-    }
-  } else {
-    order.forEach(i => frag.appendChild(trs[i]));
+    order.forEach(i => view.sizes.set(groupOf(i), (view.sizes.get(groupOf(i)) || 0) + 1));
   }
-  document.querySelector("#findings tbody").replaceChildren(frag);
   view.order = order.map(i => ROWS[i].id);
+  view.shown = 0;
+  view.lastGroup = null;
+  tbody.replaceChildren();
+  $("list").scrollTop = 0;  // a new filter or order starts at its top
+  showMore(CHUNK);
+  const first = tbody.querySelector("tr[data-id]");
+  if (current === null && first) first.tabIndex = 0;  // the list is reachable with Tab before any pick
   $("nothing").hidden = order.length > 0;
   document.querySelectorAll("#findings thead th").forEach(th => {
     if (th.dataset.sort === view.sort) th.setAttribute("aria-sort", view.desc ? "descending" : "ascending");
     else th.removeAttribute("aria-sort");
   });
   updateCount();
+}
+
+function showMore(count) {
+  const frag = document.createDocumentFragment();
+  const end = Math.min(view.order.length, view.shown + count);
+  for (let k = view.shown; k < end; k++) {
+    const i = INDEX.get(view.order[k]);
+    const group = view.group ? str(ROWS[i][view.group]) : null;
+    if (group !== null && group !== view.lastGroup) {
+      view.lastGroup = group;
+      const head = el("tr", {class: "group"});
+      const what = view.group === "chart_id" ? "Chart " : "Date of service ";
+      head.appendChild(el("th", {colspan: "7", scope: "rowgroup"}, what + group + " · " + view.sizes.get(group) + " findings"));
+      frag.appendChild(head);
+    }
+    frag.appendChild(rowEl(i));
+  }
+  view.shown = end;
+  tbody.appendChild(frag);
+  $("more").hidden = end >= view.order.length;
+  $("more-count").textContent = "Showing " + end + " of " + view.order.length + " findings.";
+}
+
+function showUpTo(id) {
+  const at = view.order.indexOf(id);
+  if (at >= view.shown) showMore(at - view.shown + CHUNK);
 }
 
 function updateCount() {
@@ -198,13 +227,14 @@ function select(id, focus) {
     $("pick").textContent = "No finding with id " + id;
     return;
   }
-  trs.forEach(tr => { if (tr.tabIndex === 0) tr.tabIndex = -1; });
+  tbody.querySelectorAll("tr[tabindex='0']").forEach(tr => { tr.tabIndex = -1; });
   if (current !== null) {
-    trs[INDEX.get(current)].classList.remove("selected");
-    trs[INDEX.get(current)].removeAttribute("aria-current");
+    rowEl(INDEX.get(current)).classList.remove("selected");
+    rowEl(INDEX.get(current)).removeAttribute("aria-current");
   }
   current = id;
-  const tr = trs[INDEX.get(id)];
+  showUpTo(id);
+  const tr = rowEl(INDEX.get(id));
   tr.classList.add("selected");
   tr.setAttribute("aria-current", "true");
   tr.tabIndex = 0;
@@ -215,7 +245,7 @@ function select(id, focus) {
 }
 
 function focusCurrent() {
-  if (current !== null && trs[INDEX.get(current)].isConnected) trs[INDEX.get(current)].focus();
+  if (current !== null && rowEl(INDEX.get(current)).isConnected) rowEl(INDEX.get(current)).focus();
 }
 
 function move(delta) {
@@ -438,7 +468,6 @@ document.addEventListener("keydown", e => {
   if (act) { e.preventDefault(); act(); }
 });
 
-const tbody = document.querySelector("#findings tbody");
 tbody.addEventListener("click", e => {
   const tr = e.target.closest("tr[data-id]");
   if (tr) select(tr.dataset.id, true);
@@ -453,6 +482,9 @@ document.querySelectorAll("#findings thead th").forEach(th => th.querySelector("
   apply();
 }));
 $("filter").addEventListener("input", apply);
+$("more-button").addEventListener("click", () => showMore(CHUNK));
+new IntersectionObserver(seen => { if (seen.some(e => e.isIntersecting)) showMore(CHUNK); },
+                         {root: $("list"), rootMargin: "300px"}).observe($("more"));
 $("group").addEventListener("change", e => { view.group = e.target.value; apply(); });
 $("next-undecided").addEventListener("click", nextUndecided);
 $("accept").addEventListener("click", decide("accepted"));
@@ -476,7 +508,6 @@ if (DATA.advisories.length) {
   DATA.advisories.forEach(a => $("advisories").querySelector("ul").appendChild(
     el("li", {}, str(a.chart_id) + " · " + str(a.date_of_service) + ": " + str(a.reason))));
 }
-trs.forEach((tr, i) => paintDecision(ROWS[i].id));
 
 function fromHash() {
   const m = /^#row=([A-Za-z0-9_-]+)$/.exec(location.hash);
