@@ -9,6 +9,7 @@ import io
 import json
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -165,6 +166,11 @@ def test_sort_filter_decide_reload_export_outcomes(browser, worklist, tmp_path):
             page.keyboard.type("query sent, 2026-12-03")
             page.keyboard.press("Escape")
     assert page.text_content("#count").startswith(f"{len(rows)} findings · 5 decided")
+    page.keyboard.press("?")
+    assert page.locator("#help").is_visible() and "next undecided" in page.text_content("#help")
+    page.keyboard.press("Escape")
+    assert not page.locator("#help").is_visible()
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"  # focus is seen
 
     # decisions survive a reload
     page.reload()
@@ -281,3 +287,40 @@ def test_long_lists_show_in_chunks_and_keys_reach_every_row(browser, tmp_path):
     exported = _export(page, "#export-csv", tmp_path / "all.csv")
     assert len(list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8"))))) == 230
     assert errors == []
+
+
+def test_served_page_posts_decisions_to_the_outcomes_file(browser, tmp_path):
+    uvicorn = pytest.importorskip("uvicorn")
+    from cptscan.service import create_app
+    from cptscan.worklist.render import page_data
+
+    rows = build_rows(_charts())
+    outcomes = tmp_path / "outcomes.jsonl"
+    app = create_app(scanner=object(), worklist=page_data(rows, _notes()), outcomes=outcomes)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not (server.started and server.servers):
+            assert time.monotonic() < deadline, "the service did not start"
+            time.sleep(0.05)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        errors = []
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.goto(f"http://127.0.0.1:{port}/worklist")
+        for key in ("n", "a", "j", "r"):
+            page.keyboard.press(key)
+        _until(page, "() => document.getElementById('sync').textContent.startsWith('Saved on the service')")
+        deadline = time.monotonic() + 10
+        while len(outcomes.read_text().splitlines() if outcomes.exists() else []) < 2:
+            assert time.monotonic() < deadline, "the decisions did not reach the outcomes file"
+            time.sleep(0.05)
+        answers = {r["id"]: r["decision"] for r in read_answers(outcomes)}
+        assert answers == {rows[0]["id"]: "accepted", rows[1]["id"]: "rejected"}
+        assert errors == []
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
