@@ -175,7 +175,8 @@ function apply() {
   $("list").scrollTop = 0;  // a new filter or order starts at its top
   showMore(CHUNK);
   const first = tbody.querySelector("tr[data-id]");
-  if (current === null && first) first.tabIndex = 0;  // the list is reachable with Tab before any pick
+  const picked = current !== null && rowEl(INDEX.get(current)).isConnected;
+  if (first && !picked) first.tabIndex = 0;  // the list stays reachable with Tab when no picked row is in it
   $("nothing").hidden = order.length > 0;
   document.querySelectorAll("#findings thead th").forEach(th => {
     if (th.dataset.sort === view.sort) th.setAttribute("aria-sort", view.desc ? "descending" : "ascending");
