@@ -145,6 +145,16 @@ def load_knowledge(catalog_path: Optional[str] = None, packs: Sequence[str] = ()
     return _load(tuple(packs), str(catalog_path) if catalog_path else None, None)
 
 
+def knowledge_for(packs: Sequence[str] = (), catalog_path: Optional[str] = None,
+                  knowledge_dir: Optional[str] = None) -> Knowledge:
+    """The knowledge ``cptscan.load`` options choose: a knowledge directory, or packs and a site catalog."""
+    if knowledge_dir is not None:
+        if packs or catalog_path:
+            raise KnowledgeError("a knowledge directory carries its own packs and catalog; give one or the other")
+        return Knowledge.from_disk(Path(knowledge_dir))
+    return load_knowledge(catalog_path, packs)
+
+
 @registry.misc("cptscan.knowledge.v1")
 def knowledge_from_config(packs: List[str] = [], catalog: Optional[str] = None,  # noqa: B006
                           root: Optional[str] = None) -> Knowledge:

@@ -56,8 +56,9 @@ class DateDoc:
 
 
 def _span(ev: dict) -> dict:
-    """The part of an evidence record a finding keeps: where it is and what it is."""
-    return {k: ev[k] for k in ("start", "end", "label", "text", "assertion") if k in ev}
+    """The part of an evidence record a finding keeps: where it is, what it is, and why (the rule that
+    matched it and the cues behind its assertion, which the worklist page shows the coder)."""
+    return {k: ev[k] for k in ("start", "end", "label", "text", "assertion", "rule", "modifiers") if k in ev}
 
 
 def _code_elements(code: dict, element_names: Iterable[str]) -> dict[str, bool]:

@@ -14,7 +14,6 @@ import multiprocessing as mp
 import queue
 from dataclasses import dataclass, field, replace
 from itertools import islice
-from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
 from spacy.language import Language
@@ -28,7 +27,7 @@ from .nlp.extensions import sentence_windows, text_of
 from .nlp.gate import Gate
 from .nlp.pipeline import build_pipeline, make_doc, mentions_of, run
 from .records import Mention, Note, ScanError
-from .knowledge import Knowledge, KnowledgeError, load_knowledge
+from .knowledge import Knowledge, knowledge_for
 from .rules import RuleSet
 from .textprep import looks_binary, prepare
 
@@ -317,12 +316,7 @@ def load(use_gate: bool = True, max_chars: int = DEFAULT_MAX_CHARS, catalog_path
     directory written by ``Knowledge.to_disk`` (its packs, catalog and models, hash-checked) instead."""
     from .models import load_model_components
 
-    if knowledge_dir is not None:
-        if packs or catalog_path:
-            raise KnowledgeError("a knowledge directory carries its own packs and catalog; give one or the other")
-        knowledge = Knowledge.from_disk(Path(knowledge_dir))
-    else:
-        knowledge = load_knowledge(catalog_path, packs)
+    knowledge = knowledge_for(packs, catalog_path, knowledge_dir)
     extra_pipes, hashes = load_model_components(knowledge.models_dir, rules_only=rules_only)
     return Scanner(
         nlp=build_pipeline(extra_pipes, knowledge),

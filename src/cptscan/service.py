@@ -18,6 +18,7 @@ import os
 import threading
 import time
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -153,10 +154,12 @@ def _scanner_versions(scanner: Any) -> dict[str, Any]:
 
 
 def create_app(scanner: Any = None, token: Optional[str] = None, max_body_bytes: int = DEFAULT_MAX_BODY,
-               **load_options: Any):
+               worklist: Optional[dict] = None, outcomes: Optional[Path] = None, **load_options: Any):
     """The FastAPI app. Without a ``scanner`` it loads the real one at startup, before taking requests, with
-    ``load_options`` (``packs``, ``catalog_path``: what ``cptscan.load`` takes); reconcile uses that scanner's
-    knowledge, so a site catalog or a pack reaches ``/v1/reconcile`` as it reaches ``/v1/scan``.
+    ``load_options`` (``packs``, ``catalog_path``, ``knowledge_dir``: what ``cptscan.load`` takes); reconcile
+    uses that scanner's knowledge, so a site catalog or a pack reaches ``/v1/reconcile`` as it reaches
+    ``/v1/scan``. With ``worklist`` (a page's data, ``read_page_data``) it also serves that page at
+    /worklist and appends the decisions posted from it to ``outcomes``.
 
     The scanner is shared by all requests and called under a lock: the spaCy pipeline is not documented
     as thread-safe, and FastAPI runs these sync endpoints in a thread pool.
@@ -213,6 +216,14 @@ def create_app(scanner: Any = None, token: Optional[str] = None, max_body_bytes:
         log.info("reconcile: %d charts with findings", len(findings))
         return {"results": results, "findings": findings}
 
+    if worklist is not None:
+        from cptscan.knowledge import knowledge_for
+        from cptscan.worklist.served import mount
+
+        # a given scanner brings its knowledge; else the one the load options will give it
+        knowledge = getattr(scanner, "knowledge", None) or knowledge_for(**{
+            k: v for k, v in load_options.items() if k in ("packs", "catalog_path", "knowledge_dir")})
+        mount(app, worklist, outcomes, knowledge.catalog)
     app.add_middleware(Guard, token=token, max_body_bytes=max_body_bytes)
     return app
 
@@ -237,13 +248,27 @@ def resolve_token(host: str, token: Optional[str]) -> Optional[str]:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, token: Optional[str] = None,
-          max_body_bytes: int = DEFAULT_MAX_BODY, scanner: Any = None, **load_options: Any) -> None:
-    """Run the service under uvicorn until stopped. Loopback by default; see ``resolve_token``."""
+          max_body_bytes: int = DEFAULT_MAX_BODY, scanner: Any = None,
+          worklist: Optional[Path] = None, outcomes: Optional[Path] = None, **load_options: Any) -> None:
+    """Run the service under uvicorn until stopped. Loopback by default; see ``resolve_token``.
+    A ``worklist`` page (from ``cptscan worklist --format html``) is served on loopback only: it holds
+    note text and takes decisions from a browser, which cannot send a bearer token with a page load."""
     import uvicorn
 
     token = resolve_token(host, token)
+    data = None
+    if worklist is not None:
+        from cptscan.worklist.render import read_page_data
+
+        if not is_loopback(host):
+            raise ValueError(f"refusing to serve the worklist on {host}: it is served on loopback only")
+        data = read_page_data(Path(worklist).read_text(encoding="utf-8"))
+        outcomes = Path(outcomes) if outcomes else Path(worklist).with_suffix(".outcomes.jsonl")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log.info("serving on %s:%d (token %s, body limit %d bytes)", host, port,
              "required" if token else "off", max_body_bytes)
-    app = create_app(scanner=scanner, token=token, max_body_bytes=max_body_bytes, **load_options)
+    if data is not None:
+        log.info("worklist of %d rows at /worklist; decisions appended to %s", len(data["rows"]), outcomes)
+    app = create_app(scanner=scanner, token=token, max_body_bytes=max_body_bytes, worklist=data, outcomes=outcomes,
+                     **load_options)
     uvicorn.run(app, host=host, port=port, access_log=True, log_level="info")

@@ -21,13 +21,22 @@ def register(app: typer.Typer) -> None:
         max_body_mb: float = typer.Option(10.0, help="Largest request body accepted, in MiB (413 above it)."),
         packs: List[str] = options.PACKS,
         catalog: Optional[Path] = options.CATALOG,
+        knowledge: Optional[Path] = options.KNOWLEDGE,
+        worklist: Optional[Path] = typer.Option(
+            None, exists=True, dir_okay=False,
+            help="A worklist page (`cptscan worklist --format html`) to serve at /worklist; loopback only."),
+        outcomes: Optional[Path] = typer.Option(
+            None, dir_okay=False, help="Where decisions posted from /worklist are appended "
+                                       "(default: the worklist's name with .outcomes.jsonl)."),
     ) -> None:
-        """Run the HTTP service (POST /v1/scan, POST /v1/reconcile, GET /health, docs at /docs)."""
+        """Run the HTTP service (POST /v1/scan, POST /v1/reconcile, GET /health, docs at /docs; /worklist
+        with --worklist)."""
         from cptscan.service import serve as run
 
         try:
-            run(host=host, port=port, max_body_bytes=int(max_body_mb * 1024 * 1024), packs=packs,
-                catalog_path=options.as_str(catalog))
+            run(host=host, port=port, max_body_bytes=int(max_body_mb * 1024 * 1024), worklist=worklist,
+                outcomes=outcomes, packs=packs, catalog_path=options.as_str(catalog),
+                knowledge_dir=options.as_str(knowledge))
         except ValueError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None

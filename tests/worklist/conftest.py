@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 
 import pytest
 
@@ -51,18 +49,11 @@ def charts(notes):
     ]
 
 
-CHROMIUM = "/usr/bin/chromium"
-
-
 @pytest.fixture(scope="session")
 def chromium():
-    """Debian's chromium; installed here when missing (CI images do not ship it; tests run as root)."""
-    if not os.path.exists(CHROMIUM):
-        if shutil.which("apt-get") is None:
-            pytest.fail("chromium is missing and apt-get is not available to install it")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
-            done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
-            if done.returncode != 0:
-                pytest.fail(f"{' '.join(cmd)} failed: {done.stderr[-500:]}")
-    return CHROMIUM
+    """Debian's chromium (CI's .ci/run installs it); without it the browser tests skip and say why."""
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.skip("no chromium binary on PATH: install Debian's chromium (apt-get install chromium) "
+                    "to run the worklist page in a real browser")
+    return path

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import typer
@@ -70,8 +72,12 @@ def test_outcomes_command_writes_gold(tmp_path):
     sheet = tmp_path / "worklist.csv"
     CliRunner().invoke(_app(), ["worklist", str(p["notes"]), str(p["claims"]), "--results", str(p["results"]),
                                 "-o", str(sheet)])
-    lines = sheet.read_text().splitlines()
-    sheet.write_text("\n".join([lines[0]] + [line[:-2] + ",accepted," for line in lines[1:]]) + "\n")
+    rows = list(csv.DictReader(io.StringIO(sheet.read_text())))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows({**row, "decision": "accepted"} for row in rows)
+    sheet.write_text(out.getvalue())
     gold = tmp_path / "gold.jsonl"
     done = CliRunner().invoke(_app(), ["outcomes", str(sheet), "--to-gold", str(gold)])
     assert done.exit_code == 0, done.output

@@ -118,17 +118,21 @@ def worklist_command(
     elif fmt is Format.jsonl:
         text = render_jsonl(rows)
     else:
-        text = render_html(rows, {n.get("note_id"): n for n in note_list}, advisories(charts))
+        text = render_html(rows, {n.get("note_id"): n for n in note_list}, advisories(charts), knowledge=knowledge)
     _write(text, output)
     typer.echo(f"{len(rows)} worklist rows", err=True)
 
 
 def outcomes_command(
-    worklist: Path = typer.Argument(..., exists=True, dir_okay=False, help="answered worklist CSV"),
+    worklist: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                    help="answered worklist: CSV, or JSONL (page export, service outcomes file)"),
     to_gold: Optional[Path] = typer.Option(None, "--to-gold", help="write chart_gold lines from the answers"),
 ) -> None:
     """Acceptance, rejection and edit rates per code and finding type of an answered worklist."""
-    rows = outcome_module.read_csv(worklist)
+    try:
+        rows = outcome_module.read_answers(worklist)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
     typer.echo(json.dumps(outcome_module.rates(rows), indent=2))
     if to_gold is not None:
         gold = outcome_module.to_gold(rows)

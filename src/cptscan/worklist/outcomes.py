@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, Union
@@ -15,17 +16,46 @@ from typing import Iterable, Union
 from cptscan.worklist.rows import DECISIONS
 
 
+def _normalised(rows: list[dict]) -> list[dict]:
+    """Decisions in lower case, corrected codes stripped; blanks mean unanswered."""
+    for row in rows:
+        row["decision"] = (row.get("decision") or "").strip().lower()
+        row["corrected_code"] = (row.get("corrected_code") or "").strip()
+    return rows
+
+
 def read_csv(source: Union[str, Path, io.TextIOBase]) -> list[dict]:
-    """Rows of an answered worklist CSV; decisions are normalised to lower case, blanks mean unanswered."""
+    """Rows of an answered worklist CSV (filled in a spreadsheet or exported from the worklist page)."""
     if isinstance(source, (str, Path)):
         with open(source, newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.DictReader(handle))
     else:
         rows = list(csv.DictReader(source))
-    for row in rows:
-        row["decision"] = (row.get("decision") or "").strip().lower()
-        row["corrected_code"] = (row.get("corrected_code") or "").strip()
-    return rows
+    return _normalised(rows)
+
+
+def read_jsonl(path: Union[str, Path]) -> list[dict]:
+    """Rows of the page's JSONL export, or of the outcomes file ``cptscan serve`` appends decisions to:
+    a row decided more than once counts with its last decision. A bad line is named by its number only."""
+    latest: dict[str, dict] = {}
+    with open(path, encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError:
+                raise ValueError(f"{path}: line {number} is not JSON") from None
+            if not isinstance(row, dict) or not row.get("id"):
+                raise ValueError(f"{path}: line {number} is not a worklist row with an id")
+            latest.pop(row["id"], None)
+            latest[row["id"]] = row
+    return _normalised(list(latest.values()))
+
+
+def read_answers(path: Union[str, Path]) -> list[dict]:
+    """An answered worklist by its file name: JSONL (``.jsonl``, ``.ndjson``) or CSV."""
+    return read_jsonl(path) if Path(path).suffix.lower() in (".jsonl", ".ndjson") else read_csv(path)
 
 
 def _rates(counts: Counter) -> dict:

@@ -1,7 +1,7 @@
-"""Worklist renderers: CSV for the coder's spreadsheet, JSONL for machines, HTML for reading evidence.
+"""Worklist renderers: CSV for the coder's spreadsheet, JSONL for machines, HTML to work the list in.
 
 The HTML page is one self-contained file (inline CSS and JS, no fetches) so it can be mailed or opened
-from a share without a server. Note text is untrusted: it travels as JSON inside a non-executable
+from a share without a server; its answers export as the same CSV. Note text is untrusted: it travels as JSON inside a non-executable
 ``<script type="application/json">`` with ``<``, ``>`` and ``&`` escaped, and the page only ever puts it
 into the DOM through ``textContent``.
 """
@@ -9,16 +9,19 @@ into the DOM through ``textContent``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from typing import Iterable, Mapping, Optional
 
-from cptscan.worklist.page import PAGE
+from cptscan.knowledge import Knowledge, load_knowledge
+from cptscan.worklist.decisions import corrections
+from cptscan.worklist.page import page
 from cptscan.worklist.rows import settings
 
 CSV_COLUMNS = (
     "id", "priority", "chart_id", "date_of_service", "type", "code", "billed", "expected", "suggested",
-    "missing", "action", "reason", "evidence_notes", "evidence_snippet", "decision", "corrected_code",
+    "missing", "action", "reason", "evidence_notes", "evidence_snippet", "decision", "corrected_code", "comment",
 )
 LIST_SEPARATOR = ";"
 
@@ -35,7 +38,7 @@ def _spreadsheet_safe(text: str) -> str:
 
 
 def render_csv(rows: Iterable[dict]) -> str:
-    """The coder's sheet: the decision (accepted/rejected/edited) and corrected_code columns start empty."""
+    """The coder's sheet: the decision (accepted/rejected/edited), corrected_code and comment columns start empty."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
@@ -66,19 +69,55 @@ def _page_notes(rows: list[dict], notes: Mapping[str, dict]) -> dict[str, dict]:
     }
 
 
-def render_html(rows: Iterable[dict], notes: Mapping[str, dict], advisories: Optional[list[dict]] = None,
-                title: str = "cptscan coder worklist") -> str:
-    """One HTML file: the findings table; a click (or ``#row=<id>``) shows the notes with marked evidence."""
+def content_hash(rows: list[dict]) -> str:
+    """Names one worklist's content: the page keeps its decisions under it, the service checks posts by it."""
+    text = json.dumps(rows, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def page_data(rows: Iterable[dict], notes: Mapping[str, dict], advisories: Optional[list[dict]] = None,
+              title: str = "cptscan coder worklist", knowledge: Optional[Knowledge] = None) -> dict:
+    """Everything the page shows and checks: rows, their notes, and the codes an edit of each row may pick
+    (from ``knowledge``'s catalog; label colours from its rule data)."""
     rows = list(rows)
+    knowledge = knowledge or load_knowledge()
+    catalog = knowledge.catalog
     conf = settings()
-    data = {
+    return {
         "title": title,
+        "hash": content_hash(rows),
         "rows": rows,
         "notes": _page_notes(rows, notes),
         "advisories": advisories or [],
-        "colours": conf["label_colours"],
+        "colours": {label: spec["colour"] for label, spec in knowledge.rules.labels.items() if "colour" in spec},
         "fallback": conf["fallback_colours"],
+        "columns": list(CSV_COLUMNS),
+        "codes": sorted(catalog.entries),
+        "corrections": {row["id"]: corrections(row, catalog) for row in rows},
     }
+
+
+def render_page(data: dict, post_url: Optional[str] = None) -> str:
+    """The page for ``page_data``; with ``post_url`` (when served) it also posts each decision there."""
+    title = str(data.get("title", ""))
     html_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    head, tail = PAGE.split("__DATA__")  # filled apart, so neither the title nor a note can inject a marker
-    return head.replace("__TITLE__", html_title) + script_json(data) + tail
+    return page(html_title, script_json({**data, "post": post_url}), post_url)
+
+
+def render_html(rows: Iterable[dict], notes: Mapping[str, dict], advisories: Optional[list[dict]] = None,
+                title: str = "cptscan coder worklist", knowledge: Optional[Knowledge] = None) -> str:
+    """One HTML file to work the worklist in: sort, filter, decide each row, export the answers."""
+    return render_page(page_data(rows, notes, advisories, title, knowledge))
+
+
+def read_page_data(html: str) -> dict:
+    """The data of a page ``render_html`` wrote, so ``cptscan serve`` can serve the same worklist."""
+    marker = '<script type="application/json" id="data">'
+    start = html.find(marker)
+    end = html.find("</script>", start)
+    if start < 0 or end < 0:
+        raise ValueError("not a cptscan worklist page: no worklist data in it")
+    data = json.loads(html[start + len(marker):end])
+    if not isinstance(data, dict) or not isinstance(data.get("rows"), list) or "hash" not in data:
+        raise ValueError("not a cptscan worklist page: its data has no rows")
+    return data
