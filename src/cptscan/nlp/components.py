@@ -176,6 +176,8 @@ class AssertionResolver:
         self.contrasts = set(rules.context["clause_contrasts"]["words"])
         self.disclaimer = re.compile(rules.context["disclaimers"]["regex"], re.IGNORECASE)
         self.disclaimed_labels = set(rules.context["disclaimers"]["labels"])
+        self.target_words = {name: frozenset(spec["target_words"]) for name, spec in rules.labels.items()
+                             if spec.get("target_words")}
 
     def __call__(self, doc: Doc) -> Doc:
         if self.span_group not in doc.spans:
@@ -245,6 +247,11 @@ class AssertionResolver:
                 span._.cptscan_assertion = source._.cptscan_assertion
                 span._.cptscan_cues += (("CLAUSE", source.text),)
 
+    def _names_its_target(self, span: Span, sentence: Span) -> bool:
+        """Whether the sentence names the service's own target (coronary, a burn): the pack's target_words."""
+        words = self.target_words.get(span.label_)
+        return words is not None and any(token.lower_ in words for token in sentence)
+
     def resolve(self, span: Span, section: Optional[str], dos: Optional[str], sentence: Span,
                 withdrawal: Optional[str], layout: Optional[Layout] = None) -> tuple[str, tuple]:
         spec: dict[str, Any] = self.labels.get(span.label_, {})
@@ -257,6 +264,8 @@ class AssertionResolver:
         cues = tuple((m.category, doc[m.modifier_span[0]:m.modifier_span[1]].text) for m in span._.modifiers
                      if not (span.start <= m.modifier_span[0] and m.modifier_span[1] <= span.end))
         categories = {c for c, _ in cues} - ignored
+        if OTHER_TARGET in categories and self._names_its_target(span, sentence):
+            categories.discard(OTHER_TARGET)  # "carotid and coronary plaque analysis": the coronary one counts
         if span.start > 0 and doc[span.start - 1].lower_ in self.current_determiners:
             cues += (("CURRENT_ENCOUNTER", doc[span.start - 1].text),)
             categories.add("CURRENT_ENCOUNTER")
@@ -327,6 +336,9 @@ def make_finalize(nlp: Language, name: str) -> Finalizer:
     return Finalizer()
 
 
+#: the ConText category of a cue naming another target (carotid plaque, a pressure ulcer imaged with the burn
+#: device): the pack's context rules give it, the label's target_words can take it back
+OTHER_TARGET = "OTHER_TARGET"
 #: the section given to a mention on a field line that names the analysed data set ("Scan type: coronary CTA")
 INPUT_FIELD = "input_field"
 TITLE_LINES = 2
