@@ -57,6 +57,13 @@ def _nearest_service(mention: Mention, services: list[Mention]) -> Optional[str]
     return min(services, key=lambda s: abs((s.start + s.end) - (mention.start + mention.end))).label
 
 
+def _reads_back(mention: Mention, services: list[Mention]) -> bool:
+    """A reading written after a service's mention in the same section reads it too (one impression over two
+    analyses of one study), whichever service happens to be nearer."""
+    return mention.section is not None and any(s.section == mention.section and s.end <= mention.start
+                                               for s in services)
+
+
 def _same_sentence(a: Mention, b: Mention, sentence_of: dict[int, int]) -> bool:
     return sentence_of.get(a.start) == sentence_of.get(b.start)
 
@@ -105,7 +112,7 @@ def _decision(
             if m.label not in labels or m.assertion not in policy.assertions:
                 continue
             if policy.where == "nearest_service":
-                if _nearest_service(m, all_services) == concept:
+                if _nearest_service(m, all_services) == concept or (policy.reads_back and _reads_back(m, services)):
                     found.append(m)
             elif m.section in SUBJECT_SECTIONS or any(_same_sentence(m, a, sentence_of) for a in anchors):
                 found.append(m)

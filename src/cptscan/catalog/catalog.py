@@ -36,6 +36,7 @@ class ElementPolicy:
     assertions: frozenset[str]
     where: str
     anchors: bool = False  # its evidence (the software) anchors the sentences a sentence-bound element may use
+    reads_back: bool = False  # a nearest_service mention also counts for the services before it in its section
     about: str = ""
 
 
@@ -105,7 +106,8 @@ class Catalog:
             if raw.get("where") not in ELEMENT_PLACES:
                 raise CatalogError(f"element {name}: 'where' must be one of {ELEMENT_PLACES}")
             self.policies[name] = ElementPolicy(name, frozenset(raw["assertions"]), raw["where"],
-                                                bool(raw.get("anchors", False)), raw.get("about", ""))
+                                                bool(raw.get("anchors", False)), bool(raw.get("reads_back", False)),
+                                                raw.get("about", ""))
         self.elements: tuple[str, ...] = tuple(self.policies)
         self.coverage_assertions = frozenset(data.get("coverage_assertions", ("affirmed",)))
         self.entries: dict[str, CodeEntry] = {}

@@ -260,9 +260,11 @@ class AssertionResolver:
             return field[0], (("FORM", field[1]),)
         ignored = set(spec.get("ignore_categories", ()))
         doc = span.doc
-        # a cue inside the mention itself ("benefits check: not covered") does not modify it
+        # a cue inside the mention itself ("benefits check: not covered") does not modify it, nor does a cue in
+        # a parenthetical aside the mention is outside of ("the stored CCTA (no new CT today) was analysed")
         cues = tuple((m.category, doc[m.modifier_span[0]:m.modifier_span[1]].text) for m in span._.modifiers
-                     if not (span.start <= m.modifier_span[0] and m.modifier_span[1] <= span.end))
+                     if not (span.start <= m.modifier_span[0] and m.modifier_span[1] <= span.end)
+                     and not _aside_without(sentence, m.modifier_span, span))
         categories = {c for c, _ in cues} - ignored
         if OTHER_TARGET in categories and self._names_its_target(span, sentence):
             categories.discard(OTHER_TARGET)  # "carotid and coronary plaque analysis": the coronary one counts
@@ -343,6 +345,18 @@ OTHER_TARGET = "OTHER_TARGET"
 INPUT_FIELD = "input_field"
 TITLE_LINES = 2
 TITLE_MAX_CHARS = 90
+
+
+def _aside_without(sentence: Span, cue: tuple[int, int], span: Span) -> bool:
+    """Whether the cue sits in parentheses of its sentence that do not also hold the mention."""
+    doc = sentence.doc
+    opened = next((i for i in range(cue[0] - 1, sentence.start - 1, -1) if doc[i].text in "()"), None)
+    if opened is None or doc[opened].text != "(":
+        return False
+    closed = next((i for i in range(cue[1], sentence.end) if doc[i].text in "()"), None)
+    if closed is None or doc[closed].text != ")":
+        return False
+    return not (opened < span.start and span.end <= closed)
 
 
 def _title_end(text: str) -> int:

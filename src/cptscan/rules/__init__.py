@@ -65,8 +65,11 @@ class RuleSet:
 
     @property
     def concept_labels(self) -> list[str]:
-        """Labels reported in a result's ``concepts`` and annotated in gold (services, variants, readings)."""
-        return self.labels_with_role(*(role for role, spec in self.roles.items() if spec.get("concept")))
+        """Labels reported in a result's ``concepts`` and annotated in gold (services, variants, readings); a
+        label may opt out (``"concept": false``: a burn surgeon's decision documents the reading, but gold
+        annotates the reading itself)."""
+        roles = {role for role, spec in self.roles.items() if spec.get("concept")}
+        return [name for name, spec in self.labels.items() if spec["role"] in roles and spec.get("concept", True)]
 
 
 def _read(name: str, root: Optional[Path]) -> bytes:

@@ -1,0 +1,58 @@
+"""How a note's reading is found: the burn surgeon's decision on the device result, one impression over two
+analyses, cues that belong to an aside or describe a device's clearance.
+
+Every note here is written for the test; none is copied from a corpus.
+"""
+
+from __future__ import annotations
+
+from unit_helpers import codes_of
+
+DOS = "2026-07-14"
+
+
+def _status(scanner, text, code):
+    found = codes_of(scanner.scan_text(text, date_of_service=DOS)).get(code)
+    return found and (found["status"], found["missing"])
+
+
+def test_the_burn_device_result_and_the_decision_taken_on_it_are_the_reading(scanner):
+    text = ("Burn clinic, post-burn day 8. Multispectral images of the right forearm scald captured today with "
+            "the DeepView system. Result: predicted non-healing zone 4 x 2 cm.\n"
+            "Plan: tangential excision and split-thickness skin graft next week.")
+    assert _status(scanner, text, "0972T") == ("supported", [])
+
+
+def test_a_decision_still_to_be_taken_is_no_reading(scanner):
+    text = ("Burn clinic. Multispectral images of the left thigh burn captured today with the DeepView system. "
+            "Result: mixed healing potential.\n"
+            "Plan: silver dressing today; will discuss with the attending and decide on excision vs conservative care.")
+    assert _status(scanner, text, "0972T") == ("documentation_gap", ["interpretation"])
+
+
+def test_a_surgical_word_in_a_cardiac_note_is_not_a_plaque_reading(scanner):
+    text = ("CCTA performed today; the CCTA data set was analysed with Cleerly plaque quantification. "
+            "History: CABG 2019 with a patent vein graft; excision of a skin lesion in 2024.")
+    assert _status(scanner, text, "75577") == ("documentation_gap", ["interpretation"])
+
+
+def test_one_impression_reads_both_analyses_written_before_it(scanner):
+    text = ("CARDIAC CT ANGIOGRAPHY\n"
+            "TECHNIQUE: CCTA performed today. The CCTA data set was analysed with Cleerly AI plaque quantification "
+            "and with CaRi-Heart perivascular fat analysis.\n"
+            "Cleerly: total plaque volume 310 mm3. CaRi-Heart: FAI-Score elevated around the RCA.\n"
+            "I reviewed both outputs. My interpretation: moderate plaque with coronary inflammation; start colchicine.")
+    assert _status(scanner, text, "75577") == ("supported", [])
+    assert _status(scanner, text, "0993T") == ("supported", [])
+
+
+def test_a_negation_inside_an_aside_stays_in_the_aside(scanner):
+    text = ("Clinic visit. The stored CCTA data set from March (no new CT acquired today) was analysed with "
+            "CaRi-Heart perivascular fat software at this visit. My interpretation: elevated FAI around the LAD.")
+    assert _status(scanner, text, "0992T") == ("supported", [])
+
+
+def test_an_fda_cleared_device_is_not_a_cleared_finding(scanner):
+    text = ("Burn clinic. Multispectral images of the left hand burn were captured with an FDA-cleared algorithmic "
+            "device today; device classification: non-healing. My assessment: excise and graft on Friday.")
+    assert _status(scanner, text, "0972T") == ("supported", [])
