@@ -19,13 +19,12 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__
+from .exits import RECORD_ERRORS, WORKER_FAILED
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Find documentation of AI-augmented CPT 2026 services (75577, 0972T, 0992T/0993T) in clinical notes.")
 err = Console(stderr=True)
 
-EXIT_RECORD_ERRORS = 3
-EXIT_WORKER_FAILED = 4
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -143,13 +142,13 @@ def scan(
         except WorkerError as exc:
             err.print(f"[red]error:[/red] {exc}; {summary.notes + skip} results are in {output}"
                       + (", rerun with --resume to scan the rest" if output != "-" else ""))
-            raise typer.Exit(EXIT_WORKER_FAILED)
+            raise typer.Exit(WORKER_FAILED)
     if not quiet:
         if skip:
             err.print(f"resumed after {skip} results already in {output}")
         err.print(summary.table())
     if summary.errors:
-        raise typer.Exit(EXIT_RECORD_ERRORS)
+        raise typer.Exit(RECORD_ERRORS)
 
 
 @app.command()
@@ -174,7 +173,7 @@ def explain(
     out = Console()
     if result["error"]:
         out.print(f"[red]not scanned:[/red] {result['error']['code']}: {result['error']['message']}")
-        raise typer.Exit(EXIT_RECORD_ERRORS)
+        raise typer.Exit(RECORD_ERRORS)
     out.print(_highlighted(body, result["mentions"]))
     out.print()
     if not result["codes"]:

@@ -16,6 +16,7 @@ from typing import Any, Iterable, Optional
 
 from cptscan.catalog import catalog as catalog_module
 from cptscan.catalog.catalog import Catalog, parse_date
+from cptscan.claims import group_claims
 
 FINDING_TYPES = ("deleted_code", "not_yet_effective", "unsupported_claim", "wrong_variant", "missed_opportunity")
 # The mention label the NLP gives a statement that withdraws an AI result (wrong patient, issued in error).
@@ -354,25 +355,16 @@ def _group_results(results: Iterable[dict]) -> dict[str, dict[str, list[dict]]]:
     return grouped
 
 
-def _group_claims(claims: Iterable[dict]) -> dict[str, dict[str, list[str]]]:
-    grouped: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for claim in claims:
-        chart = claim.get("chart_id")
-        grouped[chart]  # a chart with an empty claim still gets a line
-        for line in claim.get("lines") or ():
-            grouped[chart][parse_date(line["date_of_service"]).isoformat()].append(str(line["code"]))
-    return grouped
-
-
 def _order(finding: dict) -> tuple:
     return (finding["date_of_service"], FINDING_TYPES.index(finding["type"]),
             finding.get("code") or finding.get("billed") or "")
 
 
 def reconcile(results: Iterable[dict], claims: Iterable[dict], catalog: Optional[Catalog] = None) -> list[dict]:
-    """One ``{chart_id, findings, advisories}`` per chart seen in the claims or the note results."""
+    """One ``{chart_id, findings, advisories}`` per chart seen in the claims or the note results; a chart with
+    claim lines that could not be read (``cptscan.claims``) also has ``errors``, and those lines count as unbilled."""
     catalog = _catalog(catalog)
-    notes, billed = _group_results(results), _group_claims(claims)
+    notes, (billed, claim_errors) = _group_results(results), group_claims(claims)
     out = []
     for chart in sorted(set(notes) | set(billed)):
         findings, advisories = [], []
@@ -382,5 +374,6 @@ def reconcile(results: Iterable[dict], claims: Iterable[dict], catalog: Optional
             f, a = reconcile_date(catalog, date, billed.get(chart, {}).get(date, []), doc)
             findings += f
             advisories += a
-        out.append({"chart_id": chart, "findings": sorted(findings, key=_order), "advisories": advisories})
+        out.append({"chart_id": chart, "findings": sorted(findings, key=_order), "advisories": advisories,
+                    **({"errors": claim_errors[chart]} if chart in claim_errors else {})})
     return out

@@ -13,6 +13,7 @@ from typing import Iterable, Optional
 
 import typer
 
+from cptscan.exits import RECORD_ERRORS
 from cptscan.io.readers import read_jsonl, read_records
 from cptscan.reconcile import reconcile as reconcile_charts
 from cptscan.worklist import outcomes as outcome_module
@@ -76,6 +77,16 @@ def _charts(notes_path: Path, claims_path: Path, results_path: Optional[Path]) -
     return notes, charts
 
 
+def _claim_errors(charts: list[dict]) -> None:
+    """Each refused claim line on stderr, then exit 3 (as ``scan`` does for records it could not read)."""
+    errors = [e["message"] for c in charts for e in c.get("errors", ())]
+    for message in errors:
+        typer.echo(f"claim line refused: {message}", err=True)
+    if errors:
+        typer.echo(f"{len(errors)} claim lines refused; their charts were reconciled without them", err=True)
+        raise typer.Exit(RECORD_ERRORS)
+
+
 NOTES_ARG = typer.Argument(..., exists=True, help="notes (notes.jsonl, or any format `cptscan scan` reads)")
 CLAIMS_ARG = typer.Argument(..., exists=True, dir_okay=False, help="claims.jsonl")
 RESULTS_OPT = typer.Option(None, "--results", exists=True, dir_okay=False,
@@ -93,6 +104,7 @@ def reconcile_command(
     _write("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in charts), output)
     total = sum(len(c["findings"]) for c in charts)
     typer.echo(f"{len(charts)} charts, {total} findings", err=True)
+    _claim_errors(charts)
 
 
 def worklist_command(
@@ -113,6 +125,7 @@ def worklist_command(
         text = render_html(rows, {n.get("note_id"): n for n in note_list}, advisories(charts))
     _write(text, output)
     typer.echo(f"{len(rows)} worklist rows", err=True)
+    _claim_errors(charts)
 
 
 def outcomes_command(
