@@ -106,11 +106,12 @@ def scan(
 ) -> None:
     """Scan notes and write one result line per input record (candidate codes, status, evidence)."""
     from .io.readers import read_records
-    from .io.writers import open_writer
+    from .io.writers import open_writer, refuse_input_as_output
     from .scanner import WorkerError, load
 
     _configure_logging(verbose)
     try:
+        refuse_input_as_output(output, [notes])
         records: Iterable = read_records(notes, input_format, id_col=id_col, text_col=text_col,
                                          chart_col=chart_col, date_col=date_col, type_col=type_col)
     except (ValueError, OSError) as exc:

@@ -201,6 +201,19 @@ def output_format(path: str | Path) -> str:
     return _BY_SUFFIX.get(suffix, "jsonl")
 
 
+def refuse_input_as_output(output: str | Path, inputs: Iterable[Optional[str | Path]]) -> None:
+    """ValueError when ``output`` is one of ``inputs`` (the same file by any path or link).
+
+    Opening the output truncates it, so ``scan notes.jsonl -o notes.jsonl`` would empty the notes before
+    reading them. Only an existing output can be an input; ``-`` (stdout) never is.
+    """
+    if str(output) == "-" or not os.path.exists(output):
+        return
+    for given in inputs:
+        if given is not None and str(given) != "-" and os.path.exists(given) and os.path.samefile(output, given):
+            raise ValueError(f"refusing to write to {output}: it is the input {given}; choose another output file")
+
+
 def open_writer(path: str | Path, fmt: Optional[str] = None, append: bool = False) -> _Writer:
     """A writer for ``path`` (``-`` = stdout) in ``fmt`` or the format its extension implies.
 

@@ -15,6 +15,7 @@ import typer
 
 from cptscan.exits import RECORD_ERRORS
 from cptscan.io.readers import read_jsonl, read_records
+from cptscan.io.writers import refuse_input_as_output
 from cptscan.reconcile import reconcile as reconcile_charts
 from cptscan.worklist import outcomes as outcome_module
 from cptscan.worklist.render import render_csv, render_html, render_jsonl
@@ -63,6 +64,14 @@ def note_results(notes: list[dict], results_path: Optional[Path]) -> list[dict]:
     return _with_headers(scanner.scan(notes), notes)
 
 
+def _refuse_inputs(output: Optional[Path], *inputs: Optional[Path]) -> None:
+    """Stop before anything is read when the output would overwrite an input."""
+    try:
+        refuse_input_as_output(output or "-", inputs)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--output") from None
+
+
 def _write(text: str, output: Optional[Path]) -> None:
     """To ``output``, or to stdout when it is absent or '-' (as for ``scan``)."""
     if output is None or str(output) == "-":
@@ -100,6 +109,7 @@ def reconcile_command(
     results: Optional[Path] = RESULTS_OPT,
 ) -> None:
     """Compare each chart's notes with its claim lines, per date of service; one findings line per chart."""
+    _refuse_inputs(output, notes, claims, results)
     _, charts = _charts(notes, claims, results)
     _write("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in charts), output)
     total = sum(len(c["findings"]) for c in charts)
@@ -115,6 +125,7 @@ def worklist_command(
     results: Optional[Path] = RESULTS_OPT,
 ) -> None:
     """A coder worklist: one row per finding, compliance risk first, with the action to take."""
+    _refuse_inputs(output, notes, claims, results)
     note_list, charts = _charts(notes, claims, results)
     rows = build_rows(charts)
     if fmt is Format.csv:
@@ -133,6 +144,7 @@ def outcomes_command(
     to_gold: Optional[Path] = typer.Option(None, "--to-gold", help="write chart_gold lines from the answers"),
 ) -> None:
     """Acceptance, rejection and edit rates per code and finding type of an answered worklist."""
+    _refuse_inputs(to_gold, worklist)
     rows = outcome_module.read_csv(worklist)
     typer.echo(json.dumps(outcome_module.rates(rows), indent=2))
     if to_gold is not None:
