@@ -237,3 +237,20 @@ def test_setup_errors_raise_before_the_first_record(tmp_path):
     # None values (CLI options left unset) are no mapping at all
     assert list(read_records(tmp_path / "notes.csv", id_col="id", text_col="body", chart_col=None)) == \
         [{"note_id": "1", "text": "x"}]
+
+
+def test_a_deeply_nested_line_is_that_lines_error_record(tmp_path):
+    path = tmp_path / "notes.jsonl"
+    path.write_text(json.dumps({"note_id": "N-1", "text": CCTA}) + "\n" + '{"a": ' * 100_000 + "\n"
+                    + "[" * 100_000 + "\n" + json.dumps({"note_id": "N-4", "text": CCTA}) + "\n", encoding="utf-8")
+    records = list(read_records(path))
+    assert [r.get("note_id") for r in records] == ["N-1", None, None, "N-4"]
+    assert [r["_error"]["code"] for r in records[1:3]] == ["nested_too_deeply"] * 2
+    assert "line 2" in records[1]["_error"]["message"] and "line 3" in records[2]["_error"]["message"]
+
+
+def test_a_deeply_nested_fhir_bundle_is_an_error_record(tmp_path):
+    path = tmp_path / "bundle.json"
+    path.write_text('{"resourceType": "Bundle", "entry": ' + "[" * 100_000, encoding="utf-8")
+    [record] = read_records(path)
+    assert record["_error"]["code"] == "nested_too_deeply"

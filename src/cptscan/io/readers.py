@@ -28,6 +28,8 @@ _BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv
               ".parquet": "parquet", ".pq": "parquet", ".json": "fhir-bundle"}
 # CSV fields hold whole notes; the csv module's default limit (128 KiB) is too small for long reports.
 _CSV_FIELD_LIMIT = 2**31 - 1
+# json.loads recurses once per level of nesting: a line of a hundred thousand "[" exhausts Python's stack.
+NESTED_TOO_DEEPLY = "JSON nested too deeply to read (no note is nested like this)"
 
 
 def error_record(code: str, message: str, note_id: Optional[str] = None) -> Record:
@@ -111,6 +113,8 @@ def _parse_json_line(raw: bytes, lineno: int, name: str) -> Record:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         return error_record("malformed_json", f"{name} line {lineno}: {exc.msg} (column {exc.colno})")
+    except RecursionError:
+        return error_record("nested_too_deeply", f"{name} line {lineno}: {NESTED_TOO_DEEPLY}")
     if not isinstance(obj, dict):
         return error_record("malformed_json", f"{name} line {lineno}: not a JSON object")
     return obj
@@ -191,6 +195,9 @@ def read_fhir_bundle(path: str | Path) -> Iterator[Record]:
     except json.JSONDecodeError as exc:
         yield error_record("malformed_json", f"{name}: {exc.msg} (line {exc.lineno})")
         return
+    except RecursionError:
+        yield error_record("nested_too_deeply", f"{name}: {NESTED_TOO_DEEPLY}")
+        return
     yield from fhir.records_from_resource(bundle, name)
 
 
@@ -210,7 +217,7 @@ def _first_object(path: str | Path) -> Optional[dict]:
             if raw.strip():
                 try:
                     obj = json.loads(raw)
-                except (json.JSONDecodeError, UnicodeDecodeError):
+                except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
                     return None
                 return obj if isinstance(obj, dict) else None
     return None
