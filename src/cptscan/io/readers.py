@@ -11,6 +11,7 @@ the note text.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import json
@@ -28,6 +29,8 @@ _BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv
               ".parquet": "parquet", ".pq": "parquet", ".json": "fhir-bundle"}
 # CSV fields hold whole notes; the csv module's default limit (128 KiB) is too small for long reports.
 _CSV_FIELD_LIMIT = 2**31 - 1
+# UTF-8 that may start with a byte-order mark, as Excel's "CSV UTF-8" and Windows editors write it.
+_TEXT_ENCODING = "utf-8-sig"
 # json.loads recurses once per level of nesting: a line of a hundred thousand "[" exhausts Python's stack.
 NESTED_TOO_DEEPLY = "JSON nested too deeply to read (no note is nested like this)"
 
@@ -97,7 +100,10 @@ def read_jsonl(path: str | Path) -> Iterator[Record]:
 
 
 def _jsonl_lines(fh: IO[bytes], name: str) -> Iterator[Record]:
+    """One record per non-blank line: a blank line is no record and gets no result line (as in CSV)."""
     for lineno, raw in enumerate(fh, start=1):
+        if lineno == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)  # Windows editors and Excel start UTF-8 files with a BOM
         if not raw.strip():
             continue
         yield _parse_json_line(raw, lineno, name)
@@ -123,11 +129,11 @@ def _parse_json_line(raw: bytes, lineno: int, name: str) -> Record:
 def read_csv(path: str | Path, delimiter: str = ",", **mapping: Optional[str]) -> Iterator[Record]:
     """Notes from a CSV/TSV file with a header row; ``mapping`` holds ``ColumnMapping`` fields.
 
-    The file is decoded with ``surrogateescape`` so that one row with bytes that are not UTF-8 becomes an
+    The file is decoded with ``surrogateescape`` (a leading byte-order mark dropped) so that one row with bytes that are not UTF-8 becomes an
     ``invalid_utf8`` error record while the rows around it are still read.
     """
     csv.field_size_limit(_CSV_FIELD_LIMIT)
-    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as fh:
+    with open(path, encoding=_TEXT_ENCODING, errors="surrogateescape", newline="") as fh:
         reader = csv.DictReader(fh, delimiter=delimiter)
         columns = ColumnMapping(**mapping).resolve(list(reader.fieldnames or []))
         for row in reader:
@@ -165,7 +171,7 @@ def read_txt_dir(path: str | Path) -> Iterator[Record]:
     """One note per ``*.txt`` file in a folder (not its subfolders); the note id is the file name stem."""
     for file in sorted(p for p in Path(path).iterdir() if p.suffix == ".txt" and p.is_file()):
         try:
-            text = file.read_bytes().decode("utf-8")
+            text = file.read_bytes().decode(_TEXT_ENCODING)
         except UnicodeDecodeError as exc:
             yield error_record("invalid_utf8", f"{file.name}: not UTF-8 (byte {exc.start})", file.stem)
             continue
@@ -188,7 +194,7 @@ def read_fhir_bundle(path: str | Path) -> Iterator[Record]:
     name = str(path)
     try:
         with open(path, "rb") as fh:
-            bundle = json.loads(fh.read().decode("utf-8"))
+            bundle = json.loads(fh.read().decode(_TEXT_ENCODING))
     except UnicodeDecodeError as exc:
         yield error_record("invalid_utf8", f"{name}: not UTF-8 (byte {exc.start})")
         return
@@ -229,7 +235,7 @@ def _table_columns(path: str | Path, fmt: str) -> list[str]:
         import pyarrow.parquet as pq
 
         return pq.ParquetFile(path).schema_arrow.names
-    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as fh:
+    with open(path, encoding=_TEXT_ENCODING, errors="surrogateescape", newline="") as fh:
         return next(csv.reader(fh, delimiter="\t" if fmt == "tsv" else ","), [])
 
 
