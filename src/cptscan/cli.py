@@ -19,7 +19,8 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__
-from .exits import RECORD_ERRORS, WORKER_FAILED
+from .exits import FAILED, INTERRUPTED, RECORD_ERRORS, WORKER_FAILED
+from .guard import describe, guarded
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Find documentation of AI-augmented CPT 2026 services (75577, 0972T, 0992T/0993T) in clinical notes.")
@@ -114,14 +115,17 @@ def scan(
         refuse_input_as_output(output, [notes])
         records: Iterable = read_records(notes, input_format, id_col=id_col, text_col=text_col,
                                          chart_col=chart_col, date_col=date_col, type_col=type_col)
-    except (ValueError, OSError) as exc:
+    except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1)
+        raise typer.Exit(FAILED)
+    except OSError as exc:
+        err.print(f"[red]error:[/red] {describe(exc)}")
+        raise typer.Exit(FAILED)
     skip = 0
     if resume:
         if output == "-" or (output_format or Path(output).suffix.lstrip(".")) not in ("jsonl", "ndjson", ""):
             err.print("[red]error:[/red] --resume needs a JSONL output file")
-            raise typer.Exit(1)
+            raise typer.Exit(FAILED)
         skip = _completed_lines(Path(output))
         records = (r for i, r in enumerate(records) if i >= skip)
     scanner = load(use_gate=gate, max_chars=max_chars)
@@ -129,9 +133,12 @@ def scan(
     show = not quiet and err.is_terminal
     try:
         writer_cm = open_writer(output, output_format, append=bool(skip))
-    except (ValueError, OSError) as exc:
+    except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1)
+        raise typer.Exit(FAILED)
+    except OSError as exc:
+        err.print(f"[red]error:[/red] {describe(exc)}")
+        raise typer.Exit(FAILED)
     with writer_cm as writer:
         try:
             for result in _progress(scanner.scan(records, jobs=jobs), show):
@@ -141,15 +148,28 @@ def scan(
                     err.print(f"[red]stopped (--strict):[/red] note {result.get('note_id')}: {result['error']['code']}")
                     break
         except WorkerError as exc:
-            err.print(f"[red]error:[/red] {exc}; {summary.notes + skip} results are in {output}"
-                      + (", rerun with --resume to scan the rest" if output != "-" else ""))
+            _stopped(str(exc), summary.notes + skip, output)
             raise typer.Exit(WORKER_FAILED)
+        except KeyboardInterrupt:
+            _stopped("interrupted", summary.notes + skip, output)
+            raise typer.Exit(INTERRUPTED)
+        except BrokenPipeError:
+            raise  # the reader of stdout has gone: guarded() ends the command quietly
+        except OSError as exc:  # the input became unreadable, or the output unwritable (a full disk)
+            _stopped(describe(exc), summary.notes + skip, output)
+            raise typer.Exit(FAILED)
     if not quiet:
         if skip:
             err.print(f"resumed after {skip} results already in {output}")
         err.print(summary.table())
     if summary.errors:
         raise typer.Exit(RECORD_ERRORS)
+
+
+def _stopped(reason: str, written: int, output: str) -> None:
+    """Why the scan stopped early and what it left: whole result lines only, which --resume continues."""
+    where = "written to stdout" if output == "-" else f"in {output}, rerun with --resume to scan the rest"
+    err.print(f"[red]error:[/red] {reason}; {written} results are {where}")
 
 
 @app.command()
@@ -166,7 +186,7 @@ def explain(
     if (text is None) == (file is None):
         err.print("[red]error:[/red] give exactly one of --text or --file")
         raise typer.Exit(2)
-    body = text if text is not None else file.read_text(encoding="utf-8")
+    body = text if text is not None else _note_file(file)
     result = load().scan_text(body, note_id="explain", date_of_service=date_of_service, note_type=note_type)
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
@@ -185,6 +205,15 @@ def explain(
         out.print(f"[bold]{code['code']}[/bold] {code['status']} (confidence {code['confidence']:.2f}); missing: {missing}{coverage}")
     out.print(_mention_table(result["mentions"]))
     out.print("[dim]Suggestions for a certified coder, not coding advice.[/dim]")
+
+
+def _note_file(path: Path) -> str:
+    """The text of a note file, or a one-line reason it cannot be read (OSErrors are ``guarded``'s)."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        err.print(f"[red]error:[/red] {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8")
+        raise typer.Exit(FAILED) from None
 
 
 STYLE = {"affirmed": "bold green", "negated": "bold red", "hypothetical": "bold yellow",
@@ -220,6 +249,8 @@ def _register_stage_commands() -> None:
 
 
 _register_stage_commands()
+for _command in app.registered_commands:
+    _command.callback = guarded(_command.callback)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 import multiprocessing as mp
 import queue
+import signal
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any, Iterable, Iterator, Optional
@@ -248,7 +249,12 @@ WORKER_CHECK_SECONDS = 1.0
 
 
 def _worker_loop(scanner: Scanner, tasks: Any, results: Any) -> None:
-    """A forked worker: scans each chunk it is sent, until it is sent None."""
+    """A forked worker: scans each chunk it is sent, until it is sent None.
+
+    Ctrl-C reaches the terminal's whole process group; the parent stops the workers and reports, so a
+    worker ignores it rather than print a traceback of its own.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while (task := tasks.get()) is not None:
         number, chunk = task
         try:

@@ -51,3 +51,49 @@ def test_outcomes_refuses_to_write_gold_over_the_worklist(runner, tmp_path):
     result = runner.invoke(app, ["outcomes", str(sheet), "--to-gold", str(sheet)])
     assert result.exit_code == 2 and "it is the input" in said(result.output)
     assert sheet.read_text(encoding="utf-8").startswith("id,")
+
+
+def test_explain_file_missing_or_not_utf8_is_a_message(runner, tmp_path):
+    missing = runner.invoke(app, ["explain", "--file", str(tmp_path / "nope.txt")])
+    assert missing.exit_code == 1 and "No such file or directory" in said(missing.stderr)
+    latin1 = tmp_path / "note.txt"
+    latin1.write_bytes("Caf\xe9 CCTA with Cleerly".encode("latin-1"))
+    result = runner.invoke(app, ["explain", "--file", str(latin1)])
+    assert result.exit_code == 1 and "is not UTF-8 text" in said(result.stderr)
+    assert "Cleerly" not in result.output
+
+
+def test_an_unreadable_folder_is_a_message(runner, tmp_path, monkeypatch):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+
+    def denied(self):  # the tests run as root, for whom chmod 000 changes nothing
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(type(folder), "iterdir", denied)
+    result = runner.invoke(app, ["scan", str(folder), "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 1
+    assert "Permission denied" in said(result.stderr) and "0 results" in said(result.stderr)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_evaluate_with_the_wrong_gold_file_names_it(runner, tmp_path):
+    notes = write_jsonl(tmp_path / "notes.jsonl", [NOTE])
+    claims = write_jsonl(tmp_path / "claims.jsonl", [CLAIM])
+    swapped = runner.invoke(app, ["evaluate", str(notes), str(claims)])
+    assert swapped.exit_code == 2 and "line 1 is not a gold line" in said(swapped.stderr)
+    other = write_jsonl(tmp_path / "gold.jsonl", [{"note_id": "X-9", "codes": []}])
+    unrelated = runner.invoke(app, ["evaluate", str(notes), str(other)])
+    assert unrelated.exit_code == 2 and "is it the gold of these notes?" in said(unrelated.stderr)
+
+
+def test_outcomes_reads_a_semicolon_csv(runner, tmp_path):
+    sheet = tmp_path / "answered.csv"
+    sheet.write_text("id;chart_id;date_of_service;type;code;billed;expected;suggested;decision;corrected_code\n"
+                     "a1;C-1;2026-02-10;missed_opportunity;75577;;;;accepted;\n"
+                     "a2;C-2;2026-02-11;unsupported_claim;0972T;;;;rejected;\n", encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    result = runner.invoke(app, ["outcomes", str(sheet), "--to-gold", str(gold)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["overall"]["answered"] == 2
+    assert [json.loads(x)["chart_id"] for x in gold.read_text().splitlines()] == ["C-1", "C-2"]

@@ -15,7 +15,7 @@ import typer
 
 from cptscan.exits import RECORD_ERRORS
 from cptscan.io.readers import read_jsonl, read_records
-from cptscan.io.writers import refuse_input_as_output
+from cptscan.io.writers import refuse_input_as_output, replace_file
 from cptscan.reconcile import reconcile as reconcile_charts
 from cptscan.worklist import outcomes as outcome_module
 from cptscan.worklist.render import render_csv, render_html, render_jsonl
@@ -77,7 +77,7 @@ def _write(text: str, output: Optional[Path]) -> None:
     if output is None or str(output) == "-":
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        replace_file(output, text)
 
 
 def _charts(notes_path: Path, claims_path: Path, results_path: Optional[Path]) -> tuple[list[dict], list[dict]]:
@@ -149,7 +149,7 @@ def outcomes_command(
     typer.echo(json.dumps(outcome_module.rates(rows), indent=2))
     if to_gold is not None:
         gold = outcome_module.to_gold(rows)
-        to_gold.write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
+        replace_file(to_gold, "".join(json.dumps(g) + "\n" for g in gold))
         typer.echo(f"{len(gold)} chart_gold lines written", err=True)
 
 

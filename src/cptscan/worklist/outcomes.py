@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, Union
@@ -15,13 +16,21 @@ from typing import Iterable, Union
 from cptscan.worklist.rows import DECISIONS
 
 
+def _rows(handle: io.TextIOBase) -> list[dict]:
+    """The rows under the header, split on the header's delimiter: a spreadsheet set to a European locale
+    saves CSV with ';' (and some with tabs), and the worklist header holds many of whichever it is."""
+    header = handle.readline()
+    delimiter = max(",;\t", key=header.count)
+    return list(csv.DictReader(itertools.chain([header], handle), delimiter=delimiter))
+
+
 def read_csv(source: Union[str, Path, io.TextIOBase]) -> list[dict]:
     """Rows of an answered worklist CSV; decisions are normalised to lower case, blanks mean unanswered."""
     if isinstance(source, (str, Path)):
         with open(source, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
+            rows = _rows(handle)
     else:
-        rows = list(csv.DictReader(source))
+        rows = _rows(source)
     for row in rows:
         row["decision"] = (row.get("decision") or "").strip().lower()
         row["corrected_code"] = (row.get("corrected_code") or "").strip()
