@@ -7,9 +7,14 @@ never note text.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
+import os
 import re
+import sys
+import threading
+import time
 from bisect import bisect_right
 import multiprocessing as mp
 import queue
@@ -248,12 +253,37 @@ CHUNKS_HELD = 64
 WORKER_CHECK_SECONDS = 1.0
 
 
-def _worker_loop(scanner: Scanner, tasks: Any, results: Any) -> None:
+#: prctl option: the signal the kernel sends this process when the thread that forked it dies (Linux).
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when its parent ends, however it ends (SIGTERM, kill -9, out of memory).
+
+    A worker only ever leaves its loop when the parent tells it to; without this, a parent killed before it
+    could tell them leaves its workers (each holding a whole scanner, ~200 MB) waiting forever. On Linux the
+    kernel sends SIGKILL at the parent's death; elsewhere a thread checks every second that the parent lives.
+    """
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(WORKER_CHECK_SECONDS)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="cptscan-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the watch was set
+        os._exit(1)
+
+
+def _worker_loop(scanner: Scanner, tasks: Any, results: Any, parent: int) -> None:
     """A forked worker: scans each chunk it is sent, until it is sent None.
 
     Ctrl-C reaches the terminal's whole process group; the parent stops the workers and reports, so a
     worker ignores it rather than print a traceback of its own.
     """
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while (task := tasks.get()) is not None:
         number, chunk = task
@@ -293,7 +323,8 @@ def _scan_parallel(scanner: Scanner, records: Iterable[Any], jobs: int) -> Itera
     # A worker's garbage collector would walk every object it inherited (the pipeline, the models, the
     # caller's data) and so copy each page it touches; frozen objects are not walked, the pages stay shared.
     gc.freeze()
-    workers = [context.Process(target=_worker_loop, args=(scanner, tasks, results), daemon=True) for _ in range(jobs)]
+    workers = [context.Process(target=_worker_loop, args=(scanner, tasks, results, os.getpid()), daemon=True)
+               for _ in range(jobs)]
     try:
         for worker in workers:
             worker.start()
