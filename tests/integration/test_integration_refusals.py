@@ -93,7 +93,7 @@ def test_outcomes_reads_a_semicolon_csv(runner, tmp_path):
                      "a1;C-1;2026-02-10;missed_opportunity;75577;;;;accepted;\n"
                      "a2;C-2;2026-02-11;unsupported_claim;0972T;;;;rejected;\n", encoding="utf-8")
     gold = tmp_path / "gold.jsonl"
-    result = runner.invoke(app, ["outcomes", str(sheet), "--to-gold", str(gold)])
+    result = runner.invoke(app, ["outcomes", str(sheet), "--json", "--to-gold", str(gold)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["overall"]["answered"] == 2
     assert [json.loads(x)["chart_id"] for x in gold.read_text().splitlines()] == ["C-1", "C-2"]

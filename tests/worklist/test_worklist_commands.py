@@ -73,7 +73,7 @@ def test_outcomes_command_writes_gold(tmp_path):
     lines = sheet.read_text().splitlines()
     sheet.write_text("\n".join([lines[0]] + [line[:-2] + ",accepted," for line in lines[1:]]) + "\n")
     gold = tmp_path / "gold.jsonl"
-    done = CliRunner().invoke(_app(), ["outcomes", str(sheet), "--to-gold", str(gold)])
+    done = CliRunner().invoke(_app(), ["outcomes", str(sheet), "--json", "--to-gold", str(gold)])
     assert done.exit_code == 0, done.output
     assert '"accepted": 2' in done.output
     [line] = [json.loads(x) for x in gold.read_text().splitlines()]

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 import typer
+from rich.console import Console
 
-from cptscan.exits import RECORD_ERRORS
+from cptscan.exits import FAILED, RECORD_ERRORS
 from cptscan.io.readers import read_jsonl, read_records
 from cptscan.io.writers import refuse_input_as_output, replace_file
 from cptscan.reconcile import reconcile as reconcile_charts
@@ -142,11 +143,20 @@ def worklist_command(
 def outcomes_command(
     worklist: Path = typer.Argument(..., exists=True, dir_okay=False, help="answered worklist CSV"),
     to_gold: Optional[Path] = typer.Option(None, "--to-gold", help="write chart_gold lines from the answers"),
+    as_json: bool = typer.Option(False, "--json", help="print the rates as JSON (per code and type too)"),
 ) -> None:
     """Acceptance, rejection and edit rates per code and finding type of an answered worklist."""
     _refuse_inputs(to_gold, worklist)
-    rows = outcome_module.read_csv(worklist)
-    typer.echo(json.dumps(outcome_module.rates(rows), indent=2))
+    try:
+        rows = outcome_module.read_csv(worklist)
+    except outcome_module.AnswerError as exc:
+        typer.echo(f"error: {worklist}: {exc}", err=True)
+        raise typer.Exit(FAILED) from None
+    report = outcome_module.rates(rows)
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+    else:
+        Console().print(outcome_module.rates_table(report))
     if to_gold is not None:
         gold = outcome_module.to_gold(rows)
         replace_file(to_gold, "".join(json.dumps(g) + "\n" for g in gold))

@@ -11,8 +11,10 @@ import io
 import itertools
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Iterable, Union
+from typing import Iterable, Optional, Union
 
+from cptscan.claims import ClaimLineError, parse_code
+from cptscan.worklist.render import FORMULA_STARTS
 from cptscan.worklist.rows import DECISIONS
 
 
@@ -24,16 +26,49 @@ def _rows(handle: io.TextIOBase) -> list[dict]:
     return list(csv.DictReader(itertools.chain([header], handle), delimiter=delimiter))
 
 
+class AnswerError(ValueError):
+    """Answers that cannot be counted as they are; the message names every such row."""
+
+
+def _unprotected(cell: Optional[str]) -> str:
+    """A cell as it was before ``render_csv`` put a ' before a leading = + - @ (spreadsheet protection)."""
+    cell = cell or ""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS else cell
+
+
+def _problem(row: dict) -> Optional[str]:
+    """Why a row's answer cannot be counted, or None; a typo must not pass as 'unanswered'."""
+    if row["decision"] and row["decision"] not in DECISIONS:
+        return f"decision {row['decision'][:20]!r} is not one of {', '.join(DECISIONS)} (or blank: unanswered)"
+    if row["decision"] == "edited":
+        if not row["corrected_code"]:
+            return "edited, but corrected_code is empty: give the code the finding should have"
+        try:
+            row["corrected_code"] = parse_code(row["corrected_code"])[0]
+        except ClaimLineError as exc:
+            return f"corrected_code: {exc}"
+    return None
+
+
 def read_csv(source: Union[str, Path, io.TextIOBase]) -> list[dict]:
-    """Rows of an answered worklist CSV; decisions are normalised to lower case, blanks mean unanswered."""
+    """Rows of an answered worklist CSV, cells as the worklist wrote them; decisions normalised to lower case,
+    blanks mean unanswered. Raises AnswerError naming each row (by its line in the sheet) it cannot count."""
     if isinstance(source, (str, Path)):
         with open(source, newline="", encoding="utf-8-sig") as handle:
             rows = _rows(handle)
     else:
         rows = _rows(source)
-    for row in rows:
+    problems = []
+    for line, row in enumerate(rows, start=2):
+        for key, value in row.items():
+            row[key] = _unprotected(value) if isinstance(value, str) else value
         row["decision"] = (row.get("decision") or "").strip().lower()
         row["corrected_code"] = (row.get("corrected_code") or "").strip()
+        problem = _problem(row)
+        if problem:
+            problems.append(f"line {line} (id {row.get('id') or '?'}, chart {row.get('chart_id')}): {problem}")
+    if problems:
+        raise AnswerError("; ".join(problems))
     return rows
 
 
@@ -95,3 +130,20 @@ def to_gold(rows: Iterable[dict]) -> list[dict]:
         elif row["decision"] != "rejected":
             charts[row["chart_id"]].append(_gold_finding(row))
     return [{"chart_id": c, "findings": f} for c, f in sorted(charts.items()) if c not in pending]
+
+
+def rates_table(report: dict):
+    """The rates as a table a coding lead reads: one row overall, then per finding type and per code."""
+    from rich.table import Table
+
+    table = Table(title="worklist outcomes (rates over answered rows)")
+    for column in ("group", "rows", "answered", *DECISIONS, "accepted rate"):
+        table.add_column(column, justify="left" if column == "group" else "right")
+    groups = [("overall", report["overall"])]
+    groups += [(f"type {k}", v) for k, v in report["type"].items()]
+    groups += [(f"code {k}", v) for k, v in report["code"].items()]
+    for name, counts in groups:
+        rate = counts["accepted_rate"]
+        table.add_row(name, str(counts["rows"]), str(counts["answered"]), *(str(counts[d]) for d in DECISIONS),
+                      "-" if rate is None else f"{rate:.0%}")
+    return table
