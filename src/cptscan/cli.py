@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
+from . import exits
 from .exits import FAILED, INTERRUPTED, RECORD_ERRORS, WORKER_FAILED
 from .guard import describe, guarded
+from .scan_report import Summary, progress
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+# Plain click help: typer's rich help prints "<bool>" after flags, which take no value.
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, epilog=exits.HELP,
                   help="Find documentation of AI-augmented CPT 2026 services (75577, 0972T, 0992T/0993T) in clinical notes.")
 err = Console(stderr=True)
 
@@ -31,47 +31,6 @@ err = Console(stderr=True)
 def _configure_logging(verbose: bool) -> None:
     """Our own logger only: medspaCy's PyRuSH logs DEBUG lines through loguru, which we never load."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-
-
-class Summary:
-    """Counts for the end-of-run table: notes, candidates per code and status, errors by code."""
-
-    def __init__(self) -> None:
-        self.notes = 0
-        self.codes: Counter[tuple[str, str]] = Counter()
-        self.errors: Counter[str] = Counter()
-
-    def add(self, result: dict) -> None:
-        self.notes += 1
-        if result.get("error"):
-            self.errors[result["error"]["code"]] += 1
-        for code in result.get("codes", []):
-            self.codes[(code["code"], code["status"])] += 1
-
-    def table(self) -> Table:
-        table = Table(title=f"cptscan {__version__}: {self.notes} notes scanned")
-        table.add_column("code")
-        table.add_column("status")
-        table.add_column("notes", justify="right")
-        for (code, status), n in sorted(self.codes.items()):
-            table.add_row(code, status, str(n))
-        if not self.codes:
-            table.add_row("-", "no candidate codes", "0")
-        for code, n in sorted(self.errors.items()):
-            table.add_row("error", code, str(n), style="red")
-        return table
-
-
-def _progress(results: Iterable[dict], show: bool) -> Iterator[dict]:
-    if not show:
-        yield from results
-        return
-    with Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as progress:
-        task = progress.add_task("scan", total=None)
-        for result in results:
-            progress.advance(task)
-            yield result
 
 
 def _completed_lines(path: Path) -> int:
@@ -86,7 +45,7 @@ def _completed_lines(path: Path) -> int:
     return data[:keep].count(b"\n")
 
 
-@app.command()
+@app.command(epilog=exits.HELP)
 def scan(
     notes: str = typer.Argument(..., help="Notes file (JSONL, CSV, Parquet, FHIR, a folder of .txt); '-' for stdin JSONL."),
     output: str = typer.Option("-", "-o", "--output", help="Results file (.jsonl, .csv, .parquet); '-' for stdout JSONL."),
@@ -106,7 +65,7 @@ def scan(
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Scan notes and write one result line per input record (candidate codes, status, evidence)."""
-    from .io.readers import read_records
+    from .io.readers import count_records, read_records
     from .io.writers import open_writer, refuse_input_as_output
     from .scanner import WorkerError, load
 
@@ -130,7 +89,10 @@ def scan(
         records = (r for i, r in enumerate(records) if i >= skip)
     scanner = load(use_gate=gate, max_chars=max_chars)
     summary = Summary()
-    show = not quiet and err.is_terminal
+    results = scanner.scan(records, jobs=jobs)
+    if not quiet:
+        total = count_records(notes, input_format)
+        results = progress(results, err, None if total is None else total - skip)
     try:
         writer_cm = open_writer(output, output_format, append=bool(skip))
     except ValueError as exc:
@@ -141,7 +103,7 @@ def scan(
         raise typer.Exit(FAILED)
     with writer_cm as writer:
         try:
-            for result in _progress(scanner.scan(records, jobs=jobs), show):
+            for result in results:
                 writer.write(result)
                 summary.add(result)
                 if strict and result.get("error"):

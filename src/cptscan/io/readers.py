@@ -169,7 +169,7 @@ def read_parquet(path: str | Path, batch_size: int = 1024, **mapping: Optional[s
 
 def read_txt_dir(path: str | Path) -> Iterator[Record]:
     """One note per ``*.txt`` file in a folder (not its subfolders); the note id is the file name stem."""
-    for file in sorted(p for p in Path(path).iterdir() if p.suffix == ".txt" and p.is_file()):
+    for file in _txt_files(path):
         try:
             text = file.read_bytes().decode(_TEXT_ENCODING)
         except UnicodeDecodeError as exc:
@@ -179,6 +179,11 @@ def read_txt_dir(path: str | Path) -> Iterator[Record]:
             yield error_record("unreadable_file", f"{file.name}: {exc.strerror}", file.stem)
             continue
         yield {"note_id": file.stem, "text": text}
+
+
+def _txt_files(path: str | Path) -> list[Path]:
+    """The note files of a folder, in name order: its ``*.txt`` files, not its subfolders'."""
+    return sorted(p for p in Path(path).iterdir() if p.suffix == ".txt" and p.is_file())
 
 
 def read_fhir(path: str | Path) -> Iterator[Record]:
@@ -236,7 +241,11 @@ def _table_columns(path: str | Path, fmt: str) -> list[str]:
 
         return pq.ParquetFile(path).schema_arrow.names
     with open(path, encoding=_TEXT_ENCODING, errors="surrogateescape", newline="") as fh:
-        return next(csv.reader(fh, delimiter="\t" if fmt == "tsv" else ","), [])
+        return next(csv.reader(fh, delimiter=_delimiter(fmt)), [])
+
+
+def _delimiter(fmt: str) -> str:
+    return "\t" if fmt == "tsv" else ","
 
 
 def detect_format(path: str | Path) -> str:
@@ -273,7 +282,7 @@ def read_records(path: str | Path, fmt: Optional[str] = None, **mapping: Optiona
     if fmt == "jsonl":
         return read_jsonl(path)
     if fmt in ("csv", "tsv"):
-        return read_csv(path, delimiter="\t" if fmt == "tsv" else ",", **mapping)
+        return read_csv(path, delimiter=_delimiter(fmt), **mapping)
     if fmt == "parquet":
         return read_parquet(path, **mapping)
     if fmt == "txt":
@@ -285,3 +294,24 @@ def read_records(path: str | Path, fmt: Optional[str] = None, **mapping: Optiona
     if fmt == "fhir-ndjson":
         return read_fhir_ndjson(path)
     raise ValueError(f"unknown input format {fmt!r}; known: {', '.join(FORMATS)}")
+
+
+def count_records(path: str | Path, fmt: Optional[str] = None) -> Optional[int]:
+    """How many records ``read_records`` will yield, for a progress total; None where that needs the reading
+    itself (stdin, FHIR). Counting reads the file once more, as raw lines or CSV rows, far faster than a scan."""
+    if str(path) == "-":
+        return None
+    fmt = (fmt or detect_format(path)).lower()
+    if fmt == "jsonl":
+        with open(path, "rb") as fh:
+            return sum(1 for raw in fh if raw.strip() and raw.strip() != codecs.BOM_UTF8)
+    if fmt in ("csv", "tsv"):
+        with open(path, encoding=_TEXT_ENCODING, errors="surrogateescape", newline="") as fh:
+            return sum(1 for _ in csv.DictReader(fh, delimiter=_delimiter(fmt)))
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    if fmt == "txt":
+        return len(_txt_files(path))
+    return None

@@ -14,6 +14,7 @@ from typing import Iterable, Optional
 import typer
 from rich.console import Console
 
+from cptscan import exits
 from cptscan.exits import FAILED, RECORD_ERRORS
 from cptscan.io.readers import read_jsonl, read_records
 from cptscan.io.writers import refuse_input_as_output, replace_file
@@ -165,6 +166,6 @@ def outcomes_command(
 
 def register(app: typer.Typer) -> None:
     """Adds ``reconcile``, ``worklist`` and ``outcomes`` to the main CLI."""
-    app.command("reconcile")(reconcile_command)
-    app.command("worklist")(worklist_command)
+    app.command("reconcile", epilog=exits.HELP)(reconcile_command)
+    app.command("worklist", epilog=exits.HELP)(worklist_command)
     app.command("outcomes")(outcomes_command)
