@@ -1,4 +1,4 @@
-"""Integration tests: one scanner for the session, and paths to the installed command line."""
+"""Integration tests: the installed command line, and typer's runner with the session's scanner (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,6 @@ import cptscan
 import cptscan.scanner
 
 VENV_BIN = Path(sys.executable).parent
-
-
-@pytest.fixture(scope="session")
-def scanner():
-    return cptscan.load()
 
 
 @pytest.fixture(scope="session")
