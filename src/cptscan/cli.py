@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -74,12 +74,9 @@ def scan(
         refuse_input_as_output(output, [notes])
         records: Iterable = read_records(notes, input_format, id_col=id_col, text_col=text_col,
                                          chart_col=chart_col, date_col=date_col, type_col=type_col)
-    except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(FAILED)
-    except OSError as exc:
-        err.print(f"[red]error:[/red] {describe(exc)}")
-        raise typer.Exit(FAILED)
+        total = None if quiet else count_records(notes, input_format)
+    except (ValueError, OSError) as exc:
+        _refuse(exc)
     skip = 0
     if resume:
         if output == "-" or (output_format or Path(output).suffix.lstrip(".")) not in ("jsonl", "ndjson", ""):
@@ -91,16 +88,11 @@ def scan(
     summary = Summary()
     results = scanner.scan(records, jobs=jobs)
     if not quiet:
-        total = count_records(notes, input_format)
         results = progress(results, err, None if total is None else total - skip)
     try:
         writer_cm = open_writer(output, output_format, append=bool(skip))
-    except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(FAILED)
-    except OSError as exc:
-        err.print(f"[red]error:[/red] {describe(exc)}")
-        raise typer.Exit(FAILED)
+    except (ValueError, OSError) as exc:
+        _refuse(exc)
     with writer_cm as writer:
         try:
             for result in results:
@@ -126,6 +118,12 @@ def scan(
         err.print(summary.table())
     if summary.errors:
         raise typer.Exit(RECORD_ERRORS)
+
+
+def _refuse(exc: Exception) -> NoReturn:
+    """A scan that cannot start (input, format, mapping, output): one line, exit 1, nothing written."""
+    err.print(f"[red]error:[/red] {describe(exc) if isinstance(exc, OSError) else exc}")
+    raise typer.Exit(FAILED)
 
 
 def _stopped(reason: str, written: int, output: str) -> None:
