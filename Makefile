@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: test demo bench notebook train install clean
+.PHONY: test check demo bench notebook train install clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ install: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests
+
+# the fast tier: tests marked unit in tests/conftest.py (under a minute); make test runs everything
+check: $(STAMP)
+	$(BIN)/python -m pytest tests -m unit
 
 demo: $(STAMP)
 	$(BIN)/cptscan scan corpora/demo/notes.jsonl -o /tmp/cptscan-demo-results.jsonl

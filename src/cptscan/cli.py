@@ -8,70 +8,30 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional
+from typing import Iterable, List, NoReturn, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__, options
+from . import __version__, exits, options
+from .exits import FAILED, INTERRUPTED, RECORD_ERRORS, WORKER_FAILED
+from .guard import describe, guarded
+from .scan_report import Summary, progress
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Find documentation of AI-augmented CPT services in clinical notes (`cptscan codes` lists them).")
+# Plain click help: typer's rich help prints "<bool>" after flags, which take no value.
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, epilog=exits.HELP,
+                  help="Find documentation of AI-augmented CPT services in clinical notes (`cptscan packs` lists "
+                       "the code packs and their codes).")
 err = Console(stderr=True)
 
-EXIT_RECORD_ERRORS = 3
-EXIT_WORKER_FAILED = 4
 
 
 def _configure_logging(verbose: bool) -> None:
     """Our own logger only: medspaCy's PyRuSH logs DEBUG lines through loguru, which we never load."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-
-
-class Summary:
-    """Counts for the end-of-run table: notes, candidates per code and status, errors by code."""
-
-    def __init__(self) -> None:
-        self.notes = 0
-        self.codes: Counter[tuple[str, str]] = Counter()
-        self.errors: Counter[str] = Counter()
-
-    def add(self, result: dict) -> None:
-        self.notes += 1
-        if result.get("error"):
-            self.errors[result["error"]["code"]] += 1
-        for code in result.get("codes", []):
-            self.codes[(code["code"], code["status"])] += 1
-
-    def table(self) -> Table:
-        table = Table(title=f"cptscan {__version__}: {self.notes} notes scanned")
-        table.add_column("code")
-        table.add_column("status")
-        table.add_column("notes", justify="right")
-        for (code, status), n in sorted(self.codes.items()):
-            table.add_row(code, status, str(n))
-        if not self.codes:
-            table.add_row("-", "no candidate codes", "0")
-        for code, n in sorted(self.errors.items()):
-            table.add_row("error", code, str(n), style="red")
-        return table
-
-
-def _progress(results: Iterable[dict], show: bool) -> Iterator[dict]:
-    if not show:
-        yield from results
-        return
-    with Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as progress:
-        task = progress.add_task("scan", total=None)
-        for result in results:
-            progress.advance(task)
-            yield result
 
 
 def _completed_lines(path: Path) -> int:
@@ -86,7 +46,7 @@ def _completed_lines(path: Path) -> int:
     return data[:keep].count(b"\n")
 
 
-@app.command()
+@app.command(epilog=exits.HELP)
 def scan(
     notes: str = typer.Argument(..., help="Notes file (JSONL, CSV, Parquet, FHIR, a folder of .txt); '-' for stdin JSONL."),
     output: str = typer.Option("-", "-o", "--output", help="Results file (.jsonl, .csv, .parquet); '-' for stdout JSONL."),
@@ -110,51 +70,72 @@ def scan(
     knowledge: Optional[Path] = options.KNOWLEDGE,
 ) -> None:
     """Scan notes and write one result line per input record (candidate codes, status, evidence)."""
-    from .io.readers import read_records
-    from .io.writers import open_writer
+    from .io.readers import count_records, read_records
+    from .io.writers import open_writer, refuse_input_as_output
     from .scanner import WorkerError, load
 
     _configure_logging(verbose)
     try:
+        refuse_input_as_output(output, [notes])
         records: Iterable = read_records(notes, input_format, id_col=id_col, text_col=text_col,
                                          chart_col=chart_col, date_col=date_col, type_col=type_col)
+        total = None if quiet else count_records(notes, input_format)
     except (ValueError, OSError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1)
+        _refuse(exc)
     skip = 0
     if resume:
         if output == "-" or (output_format or Path(output).suffix.lstrip(".")) not in ("jsonl", "ndjson", ""):
             err.print("[red]error:[/red] --resume needs a JSONL output file")
-            raise typer.Exit(1)
+            raise typer.Exit(FAILED)
         skip = _completed_lines(Path(output))
         records = (r for i, r in enumerate(records) if i >= skip)
     scanner = load(use_gate=gate, max_chars=max_chars, packs=packs, catalog_path=options.as_str(catalog),
                    rules_only=rules_only, knowledge_dir=options.as_str(knowledge))
     summary = Summary()
-    show = not quiet and err.is_terminal
+    results = scanner.scan(records, jobs=jobs)
+    if not quiet:
+        results = progress(results, err, None if total is None else total - skip)
     try:
         writer_cm = open_writer(output, output_format, append=bool(skip))
     except (ValueError, OSError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1)
+        _refuse(exc)
     with writer_cm as writer:
         try:
-            for result in _progress(scanner.scan(records, jobs=jobs), show):
+            for result in results:
                 writer.write(result)
                 summary.add(result)
                 if strict and result.get("error"):
                     err.print(f"[red]stopped (--strict):[/red] note {result.get('note_id')}: {result['error']['code']}")
                     break
         except WorkerError as exc:
-            err.print(f"[red]error:[/red] {exc}; {summary.notes + skip} results are in {output}"
-                      + (", rerun with --resume to scan the rest" if output != "-" else ""))
-            raise typer.Exit(EXIT_WORKER_FAILED)
+            _stopped(str(exc), summary.notes + skip, output)
+            raise typer.Exit(WORKER_FAILED)
+        except KeyboardInterrupt:
+            _stopped("interrupted", summary.notes + skip, output)
+            raise typer.Exit(INTERRUPTED)
+        except BrokenPipeError:
+            raise  # the reader of stdout has gone: guarded() ends the command quietly
+        except OSError as exc:  # the input became unreadable, or the output unwritable (a full disk)
+            _stopped(describe(exc), summary.notes + skip, output)
+            raise typer.Exit(FAILED)
     if not quiet:
         if skip:
             err.print(f"resumed after {skip} results already in {output}")
         err.print(summary.table())
     if summary.errors:
-        raise typer.Exit(EXIT_RECORD_ERRORS)
+        raise typer.Exit(RECORD_ERRORS)
+
+
+def _refuse(exc: Exception) -> NoReturn:
+    """A scan that cannot start (input, format, mapping, output): one line, exit 1, nothing written."""
+    err.print(f"[red]error:[/red] {describe(exc) if isinstance(exc, OSError) else exc}")
+    raise typer.Exit(FAILED)
+
+
+def _stopped(reason: str, written: int, output: str) -> None:
+    """Why the scan stopped early and what it left: whole result lines only, which --resume continues."""
+    where = "written to stdout" if output == "-" else f"in {output}, rerun with --resume to scan the rest"
+    err.print(f"[red]error:[/red] {reason}; {written} results are {where}")
 
 
 @app.command("packs")
@@ -203,15 +184,16 @@ def explain(
     if (text is None) == (file is None):
         err.print("[red]error:[/red] give exactly one of --text or --file")
         raise typer.Exit(2)
-    body = text if text is not None else file.read_text(encoding="utf-8")
-    result = load(packs=packs, catalog_path=options.as_str(catalog)).scan_text(body, note_id="explain", date_of_service=date_of_service, note_type=note_type)
+    body = text if text is not None else _note_file(file)
+    result = load(packs=packs, catalog_path=options.as_str(catalog)).scan_text(
+        body, note_id="explain", date_of_service=date_of_service, note_type=note_type)
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
         return
     out = Console()
     if result["error"]:
         out.print(f"[red]not scanned:[/red] {result['error']['code']}: {result['error']['message']}")
-        raise typer.Exit(EXIT_RECORD_ERRORS)
+        raise typer.Exit(RECORD_ERRORS)
     out.print(_highlighted(body, result["mentions"]))
     out.print()
     if not result["codes"]:
@@ -222,6 +204,15 @@ def explain(
         out.print(f"[bold]{code['code']}[/bold] {code['status']} (confidence {code['confidence']:.2f}); missing: {missing}{coverage}")
     out.print(_mention_table(result["mentions"]))
     out.print("[dim]Suggestions for a certified coder, not coding advice.[/dim]")
+
+
+def _note_file(path: Path) -> str:
+    """The text of a note file, or a one-line reason it cannot be read (OSErrors are ``guarded``'s)."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        err.print(f"[red]error:[/red] {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8")
+        raise typer.Exit(FAILED) from None
 
 
 STYLE = {"affirmed": "bold green", "negated": "bold red", "hypothetical": "bold yellow",
@@ -257,6 +248,8 @@ def _register_stage_commands() -> None:
 
 
 _register_stage_commands()
+for _command in app.registered_commands:
+    _command.callback = guarded(_command.callback)
 
 
 def main() -> None:

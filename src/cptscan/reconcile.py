@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from cptscan.catalog.catalog import Catalog, parse_date
+from cptscan.claims import group_claims
 from cptscan.knowledge import Knowledge, load_knowledge
 
 FINDING_TYPES = ("deleted_code", "not_yet_effective", "unsupported_claim", "wrong_variant", "missed_opportunity")
@@ -347,29 +348,20 @@ def _group_results(results: Iterable[dict]) -> dict[str, dict[str, list[dict]]]:
     return grouped
 
 
-def _group_claims(claims: Iterable[dict]) -> dict[str, dict[str, list[str]]]:
-    grouped: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for claim in claims:
-        chart = claim.get("chart_id")
-        grouped[chart]  # a chart with an empty claim still gets a line
-        for line in claim.get("lines") or ():
-            grouped[chart][parse_date(line["date_of_service"]).isoformat()].append(str(line["code"]))
-    return grouped
-
-
 def _order(finding: dict) -> tuple:
     return (finding["date_of_service"], FINDING_TYPES.index(finding["type"]),
             finding.get("code") or finding.get("billed") or "")
 
 
 def reconcile(results: Iterable[dict], claims: Iterable[dict], knowledge: Optional[Knowledge] = None) -> list[dict]:
-    """One ``{chart_id, findings, advisories}`` per chart seen in the claims or the note results.
+    """One ``{chart_id, findings, advisories}`` per chart seen in the claims or the note results; a chart with
+    claim lines that could not be read (``cptscan.claims``) also has ``errors``, and those lines count as unbilled.
 
     ``knowledge`` is the scanner's (``Scanner.knowledge``), so a site catalog or a code pack given to
     ``cptscan.load()`` decides here too; without it, the packaged knowledge.
     """
     knowledge = knowledge or load_knowledge()
-    notes, billed = _group_results(results), _group_claims(claims)
+    notes, (billed, claim_errors) = _group_results(results), group_claims(claims)
     out = []
     for chart in sorted(set(notes) | set(billed)):
         findings, advisories = [], []
@@ -379,5 +371,6 @@ def reconcile(results: Iterable[dict], claims: Iterable[dict], knowledge: Option
             f, a = reconcile_date(knowledge, date, billed.get(chart, {}).get(date, []), doc)
             findings += f
             advisories += a
-        out.append({"chart_id": chart, "findings": sorted(findings, key=_order), "advisories": advisories})
+        out.append({"chart_id": chart, "findings": sorted(findings, key=_order), "advisories": advisories,
+                    **({"errors": claim_errors[chart]} if chart in claim_errors else {})})
     return out

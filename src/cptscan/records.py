@@ -1,7 +1,7 @@
 """Typed records shared by every stage, and their JSON shapes.
 
 Data flows one way: Note -> (NLP) Mention -> CodeDecision -> result dict -> (reconcile) Finding.
-Every stage after the NLP works on plain dicts in the corpus format (``../shared/spec/corpus-format.md``)
+Every stage after the NLP works on plain dicts in the corpus format (``docs/formats.md``)
 so that a result line written to JSONL can be read back by ``evaluate`` or ``reconcile`` unchanged.
 
 Result line (one per input note)::

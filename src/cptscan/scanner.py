@@ -7,11 +7,18 @@ never note text.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
+import os
+import re
+import sys
+import threading
+import time
 from bisect import bisect_right
 import multiprocessing as mp
 import queue
+import signal
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any, Iterable, Iterator, Optional, Sequence
@@ -44,37 +51,73 @@ def duplicate_id_error(note_id: str) -> ScanError:
     return ScanError("duplicate_note_id", f"note_id {note_id} already appeared earlier in this input")
 
 
-def validate(record: Any, seen_ids: set[str], max_chars: int) -> Note | tuple[Optional[str], ScanError]:
-    """A ``Note`` ready to scan, or the note id (if readable) and why the record cannot be scanned."""
+# A JSON "\ud800" escape decodes to a lone surrogate: a str Python holds but UTF-8 cannot encode.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+HEADER_FIELDS = ("note_id", "chart_id", "date_of_service", "note_type")
+
+
+def _readable(record: dict) -> dict[str, Optional[str]]:
+    """The header fields of a record that can be read and written back, for its line (an error line too)."""
+    header: dict[str, Optional[str]] = dict.fromkeys(HEADER_FIELDS)
+    for name in HEADER_FIELDS:
+        value = record.get(name)
+        if isinstance(value, int) and not isinstance(value, bool) and name != "note_type":
+            value = str(value)
+        if isinstance(value, str) and value.strip() and not _SURROGATE.search(value):
+            header[name] = value
+    if header["date_of_service"] is not None:
+        try:
+            header["date_of_service"] = parse_date(header["date_of_service"]).isoformat()
+        except ValueError:
+            header["date_of_service"] = None
+    return header
+
+
+def _surrogate_error(record: dict) -> Optional[ScanError]:
+    """Which field holds a lone surrogate, and where; the text itself is never quoted."""
+    for name in ("text", *HEADER_FIELDS):
+        value = record.get(name)
+        found = _SURROGATE.search(value) if isinstance(value, str) else None
+        if found:
+            return ScanError("invalid_unicode", f"{name} holds a lone surrogate (a \\ud800-\\udfff escape) at "
+                                                f"character {found.start()}: it is not Unicode text")
+    return None
+
+
+def validate(record: Any, seen_ids: set[str], max_chars: int) -> Note | tuple[dict, ScanError]:
+    """A ``Note`` ready to scan, or the readable header fields and why the record cannot be scanned."""
     if not isinstance(record, dict):
-        return None, ScanError("invalid_record", f"expected a JSON object, got {type(record).__name__}")
-    raw_id = record.get("note_id")
-    note_id = str(raw_id) if isinstance(raw_id, (str, int)) and str(raw_id).strip() else None
+        return dict.fromkeys(HEADER_FIELDS), ScanError("invalid_record",
+                                                       f"expected a JSON object, got {type(record).__name__}")
+    header = _readable(record)
+    note_id = header["note_id"]
     if "_error" in record:
         err = record["_error"] or {}
-        return note_id, ScanError(str(err.get("code", "unreadable")), str(err.get("message", "record could not be read")))
+        return header, ScanError(str(err.get("code", "unreadable")), str(err.get("message", "record could not be read")))
+    if (surrogate := _surrogate_error(record)) is not None:
+        return header, surrogate
     if note_id is None:
-        return None, ScanError("missing_note_id", "the record has no usable note_id")
+        return header, ScanError("missing_note_id", "the record has no usable note_id")
     if note_id in seen_ids:
-        return note_id, duplicate_id_error(note_id)
+        return header, duplicate_id_error(note_id)
     seen_ids.add(note_id)
     text = record.get("text")
     if text is None:
-        return note_id, ScanError("missing_text", "the record has no text field")
+        return header, ScanError("missing_text", "the record has no text field")
     if not isinstance(text, str):
-        return note_id, ScanError("invalid_text", f"text must be a string, got {type(text).__name__}")
+        return header, ScanError("invalid_text", f"text must be a string, got {type(text).__name__}")
     if not text.strip():
-        return note_id, ScanError("empty_text", "text is empty or whitespace only")
+        return header, ScanError("empty_text", "text is empty or whitespace only")
     if len(text) > max_chars:
-        return note_id, ScanError("text_too_large", f"text has {len(text):,} characters; the limit is {max_chars:,}")
+        return header, ScanError("text_too_large", f"text has {len(text):,} characters; the limit is {max_chars:,}")
     if looks_binary(text):
-        return note_id, ScanError("binary_text", "text looks like binary data, not a clinical note")
+        return header, ScanError("binary_text", "text looks like binary data, not a clinical note")
     dos = record.get("date_of_service")
     if dos not in (None, ""):
         try:
             dos = parse_date(dos).isoformat()
         except ValueError as exc:
-            return note_id, ScanError("invalid_date", str(exc))
+            return header, ScanError("invalid_date", str(exc))
     fields = {k: record.get(k) for k in ("chart_id", "note_type")}
     return Note(note_id=note_id, text=text, date_of_service=dos or None,
                 chart_id=None if fields["chart_id"] is None else str(fields["chart_id"]),
@@ -151,12 +194,12 @@ class Scanner:
                     log.error("note %s not scanned: internal error %s", item.note_id, type(exc).__name__)
                     error = ScanError("internal_error",
                                       f"the scanner failed on this note ({type(exc).__name__}); please report it")
-                    result = {**self._error_line(item.note_id, error), **item.header()}
+                    result = self._error_line(item.header(), error)
                 yield result
             else:
-                note_id, error = item
-                log.warning("note %s not scanned: %s", note_id, error.code)
-                yield self._error_line(note_id, error)
+                header, error = item
+                log.warning("note %s not scanned: %s", header["note_id"], error.code)
+                yield self._error_line(header, error)
 
     def _parse(self, note: Note) -> Optional[Doc]:
         """The pipeline's Doc for a note the gate lets through, None for one it turns away."""
@@ -194,9 +237,10 @@ class Scanner:
             labels -= set(self.rules.labels_with_role("interpretation"))
         return sorted({m.label for m in mentions if m.affirmed and m.label in labels})
 
-    def _error_line(self, note_id: Optional[str], error: ScanError) -> dict:
-        return {"note_id": note_id, "chart_id": None, "date_of_service": None, "note_type": None,
-                "codes": [], "concepts": [], "mentions": [], "error": error.as_dict(), "versions": self.versions}
+    def _error_line(self, header: dict, error: ScanError) -> dict:
+        """A record's line when it could not be scanned: what of its header was readable, and why."""
+        return {**header, "codes": [], "concepts": [], "mentions": [], "error": error.as_dict(),
+                "versions": self.versions}
 
 
 def _sentence_index(doc: Doc, mentions: list[Mention]) -> dict[int, int]:
@@ -217,8 +261,38 @@ CHUNKS_HELD = 64
 WORKER_CHECK_SECONDS = 1.0
 
 
-def _worker_loop(scanner: Scanner, tasks: Any, results: Any) -> None:
-    """A forked worker: scans each chunk it is sent, until it is sent None."""
+#: prctl option: the signal the kernel sends this process when the thread that forked it dies (Linux).
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when its parent ends, however it ends (SIGTERM, kill -9, out of memory).
+
+    A worker only ever leaves its loop when the parent tells it to; without this, a parent killed before it
+    could tell them leaves its workers (each holding a whole scanner, ~200 MB) waiting forever. On Linux the
+    kernel sends SIGKILL at the parent's death; elsewhere a thread checks every second that the parent lives.
+    """
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(WORKER_CHECK_SECONDS)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="cptscan-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the watch was set
+        os._exit(1)
+
+
+def _worker_loop(scanner: Scanner, tasks: Any, results: Any, parent: int) -> None:
+    """A forked worker: scans each chunk it is sent, until it is sent None.
+
+    Ctrl-C reaches the terminal's whole process group; the parent stops the workers and reports, so a
+    worker ignores it rather than print a traceback of its own.
+    """
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while (task := tasks.get()) is not None:
         number, chunk = task
         try:
@@ -238,7 +312,7 @@ def _chunks_with_duplicate_check(records: Iterable[Any], size: int) -> Iterator[
             if isinstance(note_id, (str, int)) and "_error" not in record:
                 key = str(note_id)
                 if key in seen:
-                    record = {"note_id": key, "_error": duplicate_id_error(key).as_dict()}
+                    record = {**record, "_error": duplicate_id_error(key).as_dict()}
                 seen.add(key)
             out.append(record)
         yield out
@@ -257,7 +331,8 @@ def _scan_parallel(scanner: Scanner, records: Iterable[Any], jobs: int) -> Itera
     # A worker's garbage collector would walk every object it inherited (the pipeline, the models, the
     # caller's data) and so copy each page it touches; frozen objects are not walked, the pages stay shared.
     gc.freeze()
-    workers = [context.Process(target=_worker_loop, args=(scanner, tasks, results), daemon=True) for _ in range(jobs)]
+    workers = [context.Process(target=_worker_loop, args=(scanner, tasks, results, os.getpid()), daemon=True)
+               for _ in range(jobs)]
     try:
         for worker in workers:
             worker.start()

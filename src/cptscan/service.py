@@ -21,9 +21,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 import cptscan
+from cptscan.claims import parse_code, parse_service_date
 
 log = logging.getLogger("cptscan.service")
 
@@ -48,9 +49,22 @@ class NoteBatch(BaseModel):
 
 
 class ClaimLine(BaseModel):
+    """A billed line, checked as ``cptscan.claims`` reads it, so a bad one is a 422 naming the field."""
+
     model_config = ConfigDict(extra="allow")
     code: str
-    date_of_service: Optional[str] = None
+    date_of_service: str = Field(..., description="YYYY-MM-DD")
+
+    @field_validator("code")
+    @classmethod
+    def _code_shape(cls, value: str) -> str:
+        parse_code(value)
+        return value
+
+    @field_validator("date_of_service")
+    @classmethod
+    def _iso_date(cls, value: str) -> str:
+        return parse_service_date(value)
 
 
 class Claim(BaseModel):

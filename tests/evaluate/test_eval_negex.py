@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from shared_sets import SHARED, missing_reason
 
 from cptscan.evaluate.negex import PUBLISHED, read_negex, score_negation
 
-KIT = Path("/work/shared/external/negex")
+KIT = SHARED / "external" / "negex"
 RS = KIT / "rsAnnotations-1-120-random.txt"
 PLAIN = KIT / "Annotations-1-120.txt"
-needs_kit = pytest.mark.skipif(not RS.exists() or not PLAIN.exists(), reason="NegEx kit not present")
+needs_kit = pytest.mark.skipif(not RS.exists() or not PLAIN.exists(), reason=missing_reason(KIT))
 
 
 @needs_kit

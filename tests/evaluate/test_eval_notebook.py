@@ -7,6 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
+from shared_sets import needs_shared
 
 import cptscan
 from cptscan.evaluate.notebook import main, run
@@ -45,6 +46,7 @@ def test_notebook_is_committed_without_outputs():
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
 
 
+@needs_shared("corpus-dev", "gold.jsonl")  # the notebook evaluates the scanner on it
 @pytest.mark.skipif(not _scanner_importable(), reason="cptscan.load / cptscan.reconcile not written yet")
 def test_evaluation_notebook_executes(tmp_path):
     out = run(NOTEBOOK, output=tmp_path / "executed.ipynb")

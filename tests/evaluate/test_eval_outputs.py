@@ -6,6 +6,7 @@ import json
 
 import typer
 from rich.console import Console
+from shared_sets import SHARED, needs_shared
 from typer.testing import CliRunner
 
 import cptscan
@@ -109,16 +110,12 @@ def test_predictions_get_note_headers(tmp_path):
     assert "text" not in line
 
 
-DEV = __import__("pathlib").Path(__file__).resolve().parents[3] / "shared" / "corpus-dev"
+DEV = SHARED / "corpus-dev"
 
 
+@needs_shared("corpus-dev")
 def test_gold_as_predictions_scores_perfectly_on_dev_set(tmp_path):
     """End to end on the dev set: gold lines (headers from notes) through the real reconcile score 1.0."""
-    import pytest
-
-    if not DEV.exists():
-        pytest.skip("dev set not present")
-    pytest.importorskip("cptscan.reconcile")
     preds = tmp_path / "preds.jsonl"
     with open(DEV / "gold.jsonl", encoding="utf-8") as src, open(preds, "w", encoding="utf-8") as dst:
         for raw in src:

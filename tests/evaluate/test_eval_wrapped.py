@@ -6,31 +6,21 @@ The figures are also a floor: a change that loses accuracy on either set fails h
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
+from shared_sets import SHARED, missing_reason
 
 from cptscan.evaluate.metrics import evaluate, read_jsonl
 from cptscan.evaluate.render import render_notes
 
-SHARED = Path(os.environ.get("CPTSCAN_SHARED", Path(__file__).resolve().parents[3] / "shared"))
 #: code F1 each set reaches today (cptscan evaluate NOTES GOLD), less a small margin
 FLOORS = {"corpus-dev": 0.95, "corpus-dev2": 0.92}
-
-
-@pytest.fixture(scope="module")
-def scanner():
-    import cptscan
-
-    return cptscan.load()
 
 
 @pytest.mark.parametrize("corpus", sorted(FLOORS))
 def test_code_f1_survives_hard_wrapping(scanner, corpus):
     folder = SHARED / corpus
     if not (folder / "gold.jsonl").exists():
-        pytest.skip(f"{corpus} not present")
+        pytest.skip(missing_reason(folder / "gold.jsonl"))
     notes = read_jsonl(folder / "notes.jsonl")
     gold = read_jsonl(folder / "gold.jsonl")
     plain = evaluate(gold, list(scanner.scan(notes)), reps=0)["code"]["f1"]

@@ -1,4 +1,4 @@
-"""Integration tests: one scanner for the session, and paths to the installed command line."""
+"""Integration tests: the installed command line, and typer's runner with the session's scanner (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 import cptscan
+import cptscan.scanner
 
 VENV_BIN = Path(sys.executable).parent
-
-
-@pytest.fixture(scope="session")
-def scanner():
-    return cptscan.load()
 
 
 @pytest.fixture(scope="session")
@@ -23,3 +20,11 @@ def cli() -> str:
     if not path.exists():
         pytest.skip("the cptscan console script is not installed next to this Python")
     return str(path)
+
+
+@pytest.fixture
+def runner(scanner, monkeypatch):
+    """typer's runner, with every command's ``load()`` answering the session's scanner."""
+    monkeypatch.setattr(cptscan.scanner, "load", lambda **kwargs: scanner)
+    monkeypatch.setattr(cptscan, "load", lambda **kwargs: scanner)
+    return CliRunner()

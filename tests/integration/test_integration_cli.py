@@ -8,10 +8,6 @@ import os
 import subprocess
 import sys
 
-import pytest
-from typer.testing import CliRunner
-
-import cptscan.scanner
 from cptscan.cli import app
 from integration_helpers import read_jsonl, write_jsonl
 
@@ -63,14 +59,7 @@ def test_python_dash_m_help():
         assert command in proc.stdout
 
 
-# -- typer's runner with the session scanner ---------------------------------------------------------------------------
-@pytest.fixture
-def runner(scanner, monkeypatch):
-    monkeypatch.setattr(cptscan.scanner, "load", lambda **kwargs: scanner)
-    monkeypatch.setattr(cptscan, "load", lambda **kwargs: scanner)
-    return CliRunner()
-
-
+# -- typer's runner with the session scanner (conftest.py) -----------------------------------------------------------------
 def test_scan_stdin_to_stdout(runner):
     stdin = "".join(json.dumps(n) + "\n" for n in NOTES)
     result = runner.invoke(app, ["scan", "-", "-o", "-"], input=stdin)

@@ -237,3 +237,53 @@ def test_setup_errors_raise_before_the_first_record(tmp_path):
     # None values (CLI options left unset) are no mapping at all
     assert list(read_records(tmp_path / "notes.csv", id_col="id", text_col="body", chart_col=None)) == \
         [{"note_id": "1", "text": "x"}]
+
+
+def test_a_deeply_nested_line_is_that_lines_error_record(tmp_path):
+    path = tmp_path / "notes.jsonl"
+    path.write_text(json.dumps({"note_id": "N-1", "text": CCTA}) + "\n" + '{"a": ' * 100_000 + "\n"
+                    + "[" * 100_000 + "\n" + json.dumps({"note_id": "N-4", "text": CCTA}) + "\n", encoding="utf-8")
+    records = list(read_records(path))
+    assert [r.get("note_id") for r in records] == ["N-1", None, None, "N-4"]
+    assert [r["_error"]["code"] for r in records[1:3]] == ["nested_too_deeply"] * 2
+    assert "line 2" in records[1]["_error"]["message"] and "line 3" in records[2]["_error"]["message"]
+
+
+def test_a_deeply_nested_fhir_bundle_is_an_error_record(tmp_path):
+    path = tmp_path / "bundle.json"
+    path.write_text('{"resourceType": "Bundle", "entry": ' + "[" * 100_000, encoding="utf-8")
+    [record] = read_records(path)
+    assert record["_error"]["code"] == "nested_too_deeply"
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def test_excel_csv_utf8_with_a_byte_order_mark(tmp_path):
+    """Excel's "CSV UTF-8" starts with a BOM and ends rows with CRLF; the first column is still note_id."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(BOM + b"note_id,chart_id,text\r\nN-1,C-1,CCTA with plaque analysis\r\nN-2,C-1,No imaging\r\n")
+    assert [(r["note_id"], r["chart_id"]) for r in read_records(path)] == [("N-1", "C-1"), ("N-2", "C-1")]
+
+
+def test_jsonl_and_fhir_with_a_byte_order_mark_keep_their_first_record(tmp_path, monkeypatch):
+    lines = [{"note_id": "N-1", "text": CCTA}, {"note_id": "N-2", "text": CCTA}]
+    path = tmp_path / "notes.jsonl"
+    path.write_bytes(BOM + "".join(json.dumps(x) + "\n" for x in lines).encode())
+    assert list(read_records(path)) == lines
+    bundle = tmp_path / "bundle.json"
+    bundle.write_bytes(BOM + json.dumps({"resourceType": "Bundle", "type": "collection",
+                                         "entry": [{"resource": _docref("D-1")}]}).encode())
+    assert [r["note_id"] for r in read_records(bundle)] == ["D-1"]
+    folder = tmp_path / "txt"
+    folder.mkdir()
+    (folder / "N-9.txt").write_bytes(BOM + CCTA.encode())
+    assert [r["text"] for r in read_records(folder)] == [CCTA]
+
+
+def test_blank_lines_are_no_records_in_jsonl_and_csv_alike(tmp_path):
+    jsonl = tmp_path / "notes.jsonl"
+    jsonl.write_text('{"note_id": "N-1", "text": "a"}\n\n  \n{"note_id": "N-2", "text": "b"}\n\n', encoding="utf-8")
+    table = tmp_path / "notes.csv"
+    table.write_text("note_id,text\nN-1,a\n\nN-2,b\n\n", encoding="utf-8")
+    assert [r["note_id"] for r in read_records(jsonl)] == [r["note_id"] for r in read_records(table)] == ["N-1", "N-2"]

@@ -1,13 +1,6 @@
-"""Fixtures of the performance-correctness tests: one gated and one ungated scanner per session."""
+"""Fixtures of the performance-correctness tests: an ungated scanner beside the session's (tests/conftest.py)."""
 
 import pytest
-
-
-@pytest.fixture(scope="session")
-def scanner():
-    import cptscan
-
-    return cptscan.load()
 
 
 @pytest.fixture(scope="session")

@@ -2,14 +2,12 @@
 
 import csv
 import json
-import os
 import sys
 from pathlib import Path
 
 import pytest
+from shared_sets import ROOT, SHARED, missing_reason
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("CPTSCAN_SHARED", ROOT.parent / "shared"))
 MTSAMPLES = SHARED / "external" / "mtsamples" / "mtsamples.csv"
 
 csv.field_size_limit(sys.maxsize)
@@ -22,7 +20,7 @@ def jsonl(path: Path) -> list:
 
 def mtsamples_notes() -> list:
     if not MTSAMPLES.exists():
-        pytest.skip(f"{MTSAMPLES} not found (set CPTSCAN_SHARED)")
+        pytest.skip(missing_reason(MTSAMPLES))
     with open(MTSAMPLES, encoding="utf-8", newline="") as fh:
         return [{"note_id": f"MT-{r['note_id']}", "text": r["transcription"]}
                 for r in csv.DictReader(fh) if r["transcription"].strip()]

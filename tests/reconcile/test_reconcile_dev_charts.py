@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from dev_charts import DEFAULT_SHARED, measure
+from dev_charts import measure
+from shared_sets import SHARED, needs_shared
 
-CORPUS = DEFAULT_SHARED / "corpus-dev"
+CORPUS = SHARED / "corpus-dev"
 TARGET_F1 = 0.90
 
-pytestmark = pytest.mark.skipif(not (CORPUS / "chart_gold.jsonl").exists(), reason="shared dev corpus not present")
+pytestmark = needs_shared("corpus-dev", "chart_gold.jsonl")
 
 
 def test_reconciler_reaches_chart_gold_from_note_gold():

@@ -24,10 +24,3 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if "slow" in item.keywords and str(item.fspath).startswith(here):
             item.add_marker(skip)
 
-
-@pytest.fixture(scope="session")
-def rel_scanner():
-    """One loaded scanner for the in-process tests of this folder."""
-    from cptscan.scanner import load
-
-    return load()

@@ -61,3 +61,12 @@ def evidence_spans(result: dict[str, Any]) -> list[dict[str, Any]]:
     for code in result.get("codes") or []:
         spans.extend(code.get("evidence") or [])
     return spans
+
+
+def children(pid: int) -> list[int]:
+    """The process ids of ``pid``'s children (Linux /proc)."""
+    out = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as fh:
+            out.extend(int(c) for c in fh.read().split())
+    return out

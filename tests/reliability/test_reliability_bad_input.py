@@ -138,9 +138,9 @@ def test_clean_run_exits_zero(runs):
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_pipeline_fault_on_one_note_is_an_error_line_and_the_run_goes_on(rel_scanner, monkeypatch, jobs):
+def test_a_pipeline_fault_on_one_note_is_an_error_line_and_the_run_goes_on(scanner, monkeypatch, jobs):
     """A bug of ours that raises on one note (here a component) costs that note only, with jobs=1 and 2."""
-    targets = rel_scanner.nlp.get_pipe("cptscan_targets")
+    targets = scanner.nlp.get_pipe("cptscan_targets")
     original = type(targets).__call__
 
     def faulty(self, doc):
@@ -152,7 +152,7 @@ def test_a_pipeline_fault_on_one_note_is_an_error_line_and_the_run_goes_on(rel_s
     records = [{"note_id": "OK-a", "text": POSITIVE, "date_of_service": "2026-02-10", "chart_id": "C1"},
                {"note_id": "FAULT", "text": POSITIVE + "\nFAULT-TRIGGER", "date_of_service": "2026-02-10", "chart_id": "C1"},
                {"note_id": "OK-b", "text": BURN}]
-    results = list(rel_scanner.scan(records, jobs=jobs))
+    results = list(scanner.scan(records, jobs=jobs))
     assert [r["note_id"] for r in results] == ["OK-a", "FAULT", "OK-b"]
     fault = results[1]
     assert fault["error"]["code"] == "internal_error" and "IndexError" in fault["error"]["message"]

@@ -42,11 +42,11 @@ def assert_no_marker(where: str, text: str) -> None:
     assert not leaked, f"note text appeared in {where}"
 
 
-def test_logs_carry_no_note_text(rel_scanner, tmp_path, caplog, capfd):
+def test_logs_carry_no_note_text(scanner, tmp_path, caplog, capfd):
     for name in [None, *list(logging.root.manager.loggerDict)]:
         caplog.set_level(logging.DEBUG, logger=name)
     path = write_lines(tmp_path / "phi.jsonl", phi_lines())
-    scanner = dataclasses.replace(rel_scanner, max_chars=MAX_CHARS)
+    scanner = dataclasses.replace(scanner, max_chars=MAX_CHARS)
     results = list(scanner.scan(read_records(path)))
     assert len(results) == len(phi_lines())
     errors = [r["error"]["code"] for r in results if r["error"]]
@@ -92,13 +92,13 @@ def test_load_and_scan_without_sockets(monkeypatch):
     assert [c["code"] for c in result["codes"]] == ["75577"]
 
 
-def test_parallel_scan_without_network(monkeypatch, rel_scanner):
+def test_parallel_scan_without_network(monkeypatch, scanner):
     """With jobs=2 the workers (forked) inherit the block: connecting anywhere fails, scanning works."""
     for name in ("connect", "connect_ex", "sendto"):
         monkeypatch.setattr(socket.socket, name, _no_network)
     for name in ("create_connection", "getaddrinfo", "gethostbyname"):
         monkeypatch.setattr(socket, name, _no_network)
     records = [{"note_id": f"N{i}", "date_of_service": "2026-02-10", "text": POSITIVE} for i in range(70)]
-    results = list(rel_scanner.scan(records, jobs=2))
+    results = list(scanner.scan(records, jobs=2))
     assert [r["note_id"] for r in results] == [f"N{i}" for i in range(70)]
     assert all([c["code"] for c in r["codes"]] == ["75577"] for r in results)

@@ -42,24 +42,24 @@ def check_spans(text: str, result: dict) -> None:
 
 @settings(max_examples=50, **SETTINGS)
 @given(text=note_text)
-def test_any_text_scans_with_exact_spans_and_determinism(rel_scanner, text):
-    first = rel_scanner.scan_text(text, note_id="P", date_of_service="2026-02-10")
+def test_any_text_scans_with_exact_spans_and_determinism(scanner, text):
+    first = scanner.scan_text(text, note_id="P", date_of_service="2026-02-10")
     assert first["note_id"] == "P"
     if first["error"] is not None:
         assert first["error"]["code"] in ("empty_text", "binary_text")
         assert first["codes"] == [] and first["mentions"] == []
     check_spans(text, first)
-    again = rel_scanner.scan_text(text, note_id="P", date_of_service="2026-02-10")
+    again = scanner.scan_text(text, note_id="P", date_of_service="2026-02-10")
     assert again == first
 
 
 @settings(max_examples=3, **SETTINGS)
 @given(texts=st.lists(note_text, min_size=65, max_size=140))
-def test_jobs2_equals_jobs1(rel_scanner, texts):
+def test_jobs2_equals_jobs1(scanner, texts):
     """More notes than one batch (64), so results come back from both workers, in input order."""
     records = [{"note_id": f"P{i}", "date_of_service": "2026-02-10", "text": t} for i, t in enumerate(texts)]
-    serial = list(rel_scanner.scan(records))
-    parallel = list(rel_scanner.scan(records, jobs=2))
+    serial = list(scanner.scan(records))
+    parallel = list(scanner.scan(records, jobs=2))
     assert [r["note_id"] for r in serial] == [f"P{i}" for i in range(len(texts))]
     assert parallel == serial
     for text, result in zip(texts, serial):

@@ -9,17 +9,9 @@ import signal
 import subprocess
 import time
 
-from reliability_support import CPTSCAN, ROOT, generated_notes, read_results, run_cli, write_lines
+from reliability_support import CPTSCAN, ROOT, children, generated_notes, read_results, run_cli, write_lines
 
 N_NOTES = 600
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/children") as fh:
-            out.extend(int(c) for c in fh.read().split())
-    return out
 
 
 def test_a_killed_worker_stops_the_scan_cleanly_and_resume_finishes_it(tmp_path):
@@ -35,7 +27,7 @@ def test_a_killed_worker_stops_the_scan_cleanly_and_resume_finishes_it(tmp_path)
         deadline = time.monotonic() + 180
         while not (out.exists() and out.stat().st_size) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.005)
-        workers = _children(proc.pid)
+        workers = children(proc.pid)
         assert workers, "the scan ended before a worker could be killed"
         os.kill(workers[0], signal.SIGKILL)
         _, stderr = proc.communicate(timeout=60)  # no hang: the parent notices the dead worker

@@ -1,15 +1,8 @@
-"""One scanner for the whole unit session (loading it takes about two seconds)."""
+"""``scan``: one note's result line from the session's scanner (tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
-
-import cptscan
-
-
-@pytest.fixture(scope="session")
-def scanner():
-    return cptscan.load()
 
 
 @pytest.fixture(scope="session")

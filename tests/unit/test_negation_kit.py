@@ -1,27 +1,24 @@
 """The public NegEx kit through ``assertion_of``, and the general negation rules (negation_rules.json).
 
-The kit (/work/shared/external/negex, chapmanbe/negex) is outside the repository; the kit test is skipped
+The kit (../shared/external/negex, chapmanbe/negex) is outside the repository; the kit test is skipped
 when it is absent. Figures and method: docs/negation.md.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from shared_sets import SHARED, needs_shared
 
 from cptscan.evaluate.negex import read_negex, score_negation
 
-KIT = Path(__file__).resolve().parents[3] / "shared" / "external" / "negex" / "rsAnnotations-1-120-random.txt"
-if not KIT.exists():
-    KIT = Path("/work/shared/external/negex/rsAnnotations-1-120-random.txt")
+KIT = SHARED / "external" / "negex" / "rsAnnotations-1-120-random.txt"
 
 # reached with negation_rules.json 2026.2 (P 0.977, R 0.965 on 2,376 items), minus 0.01
 MIN_PRECISION = 0.967
 MIN_RECALL = 0.955
 
 
-@pytest.mark.skipif(not KIT.exists(), reason="NegEx kit not available")
+@needs_shared("external", "negex", "rsAnnotations-1-120-random.txt")
 def test_negex_kit_precision_and_recall(scanner):
     scores = score_negation(read_negex(KIT), scanner.assertion_of)
     negation = scores["negation"]

@@ -79,8 +79,21 @@ def test_outcomes_command_writes_gold(tmp_path):
     writer.writerows({**row, "decision": "accepted"} for row in rows)
     sheet.write_text(out.getvalue())
     gold = tmp_path / "gold.jsonl"
-    done = CliRunner().invoke(_app(), ["outcomes", str(sheet), "--to-gold", str(gold)])
+    done = CliRunner().invoke(_app(), ["outcomes", str(sheet), "--json", "--to-gold", str(gold)])
     assert done.exit_code == 0, done.output
     assert '"accepted": 2' in done.output
     [line] = [json.loads(x) for x in gold.read_text().splitlines()]
     assert len(line["findings"]) == 2
+
+
+def test_reconcile_command_names_refused_claim_lines_and_exits_3(tmp_path):
+    p = _files(tmp_path)
+    p["claims"].write_text(json.dumps({"chart_id": "C1", "lines": [{"code": "0623t", "date_of_service": "2026-02-03"},
+                                                                   {"code": "CCTA", "date_of_service": "2026-02-03"}]}))
+    out = tmp_path / "findings.jsonl"
+    done = CliRunner().invoke(_app(), ["reconcile", str(p["notes"]), str(p["claims"]), "--results", str(p["results"]),
+                                       "-o", str(out)])
+    assert done.exit_code == 3, done.output
+    assert "chart C1 claim line 2" in done.output
+    [chart] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert ("deleted_code", "0623T") in {(f["type"], f["code"]) for f in chart["findings"]}

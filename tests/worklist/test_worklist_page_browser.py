@@ -194,7 +194,7 @@ def test_sort_filter_decide_reload_export_outcomes(browser, worklist, tmp_path):
     assert got[1]["reason"].startswith("'=")
 
     # cptscan outcomes reads the export and reports the same five decisions
-    done = subprocess.run([sys.executable, "-m", "cptscan", "outcomes", str(exported)], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "cptscan", "outcomes", str(exported), "--json"], capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout)

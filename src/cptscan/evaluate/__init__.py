@@ -1,6 +1,6 @@
 """Evaluation of cptscan output against annotated gold (issue 4).
 
-Everything here works on plain dicts -- the JSONL lines of ``../shared/spec/corpus-format.md`` -- so
+Everything here works on plain dicts -- the JSONL lines of ``docs/formats.md`` -- so
 that a results file written by ``cptscan scan`` yesterday can be scored today without the scanner,
 and another tool can reproduce the figures from ``docs/evaluation.md`` alone.
 

@@ -74,6 +74,31 @@ def _with_headers(results: list[dict[str, Any]], notes_path: Path) -> list[dict[
     return out
 
 
+# What each file of ``evaluate`` must hold on every line, and what it is called in the message when not.
+_SHAPES = {"gold": ("note_id", "codes"), "chart gold": ("chart_id", "findings"), "claims": ("chart_id", "lines"),
+           "results": ("note_id",), "findings": ("chart_id", "findings")}
+
+
+def _read(path: Path, what: str) -> list[dict[str, Any]]:
+    """The lines of a JSONL file, or a one-line message (exit 2) naming the file, the line and what a line of
+    ``what`` holds: passing the notes or the claims as the gold is an easy slip."""
+    try:
+        lines = read_jsonl(path)
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
+        _refuse(f"{path} is not UTF-8 JSON Lines ({type(exc).__name__}); the {what} file is one JSON object a line")
+    keys = _SHAPES[what]
+    for number, line in enumerate(lines, start=1):
+        if not isinstance(line, dict) or any(k not in line for k in keys):
+            _refuse(f"{path} line {number} is not a {what} line: each needs {', '.join(keys)} "
+                    "(docs/formats.md); were two files swapped?")
+    return lines
+
+
+def _refuse(message: str) -> None:
+    _err.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(2)
+
+
 def evaluate_command(
     notes: Path = typer.Argument(..., exists=True, dir_okay=False, help="notes.jsonl to scan"),
     gold: Path = typer.Argument(..., exists=True, dir_okay=False, help="gold.jsonl"),
@@ -90,18 +115,18 @@ def evaluate_command(
                                             "(hard-wrapped at that column; offsets unchanged)"),
 ) -> None:
     """Score the scanner against gold: note-level codes, spans, chart findings, bootstrap CIs."""
-    gold_lines = read_jsonl(gold)
+    gold_lines = _read(gold, "gold")
     if rendering is not None and rendering not in RENDERERS:
         _err.print(f"[red]--render must be one of {', '.join(RENDERERS)}[/red]")
         raise typer.Exit(2)
-    results = _with_headers(read_jsonl(predictions), notes) if predictions else _scan(notes, rendering)
-    finding_lines = None
-    claim_lines = read_jsonl(claims) if claims else None
-    if findings:
-        finding_lines = read_jsonl(findings)
-    elif claim_lines is not None:
+    claim_lines = _read(claims, "claims") if claims else None
+    finding_lines = _read(findings, "findings") if findings else None
+    chart_gold_lines = _read(chart_gold, "chart gold") if chart_gold else None
+    results = _with_headers(_read(predictions, "results"), notes) if predictions else _scan(notes, rendering)
+    if gold_lines and not {g["note_id"] for g in gold_lines} & {r.get("note_id") for r in results}:
+        _refuse(f"no note of {gold} is among the notes of {notes}: is it the gold of these notes?")
+    if finding_lines is None and claim_lines is not None:
         finding_lines = _reconcile(results, claim_lines)
-    chart_gold_lines = read_jsonl(chart_gold) if chart_gold else None
     if chart_gold_lines is not None and finding_lines is None:
         _err.print("[yellow]--chart-gold without --claims or --findings: chart level not scored[/yellow]")
     report = evaluate(gold_lines, results, chart_gold=chart_gold_lines, findings=finding_lines,

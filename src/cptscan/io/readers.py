@@ -11,6 +11,7 @@ the note text.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import json
@@ -28,6 +29,10 @@ _BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv
               ".parquet": "parquet", ".pq": "parquet", ".json": "fhir-bundle"}
 # CSV fields hold whole notes; the csv module's default limit (128 KiB) is too small for long reports.
 _CSV_FIELD_LIMIT = 2**31 - 1
+# UTF-8 that may start with a byte-order mark, as Excel's "CSV UTF-8" and Windows editors write it.
+_TEXT_ENCODING = "utf-8-sig"
+# json.loads recurses once per level of nesting: a line of a hundred thousand "[" exhausts Python's stack.
+NESTED_TOO_DEEPLY = "JSON nested too deeply to read (no note is nested like this)"
 
 
 def error_record(code: str, message: str, note_id: Optional[str] = None) -> Record:
@@ -95,7 +100,10 @@ def read_jsonl(path: str | Path) -> Iterator[Record]:
 
 
 def _jsonl_lines(fh: IO[bytes], name: str) -> Iterator[Record]:
+    """One record per non-blank line: a blank line is no record and gets no result line (as in CSV)."""
     for lineno, raw in enumerate(fh, start=1):
+        if lineno == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)  # Windows editors and Excel start UTF-8 files with a BOM
         if not raw.strip():
             continue
         yield _parse_json_line(raw, lineno, name)
@@ -111,6 +119,8 @@ def _parse_json_line(raw: bytes, lineno: int, name: str) -> Record:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         return error_record("malformed_json", f"{name} line {lineno}: {exc.msg} (column {exc.colno})")
+    except RecursionError:
+        return error_record("nested_too_deeply", f"{name} line {lineno}: {NESTED_TOO_DEEPLY}")
     if not isinstance(obj, dict):
         return error_record("malformed_json", f"{name} line {lineno}: not a JSON object")
     return obj
@@ -119,11 +129,11 @@ def _parse_json_line(raw: bytes, lineno: int, name: str) -> Record:
 def read_csv(path: str | Path, delimiter: str = ",", **mapping: Optional[str]) -> Iterator[Record]:
     """Notes from a CSV/TSV file with a header row; ``mapping`` holds ``ColumnMapping`` fields.
 
-    The file is decoded with ``surrogateescape`` so that one row with bytes that are not UTF-8 becomes an
+    The file is decoded with ``surrogateescape`` (a leading byte-order mark dropped) so that one row with bytes that are not UTF-8 becomes an
     ``invalid_utf8`` error record while the rows around it are still read.
     """
     csv.field_size_limit(_CSV_FIELD_LIMIT)
-    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as fh:
+    with open(path, encoding=_TEXT_ENCODING, errors="surrogateescape", newline="") as fh:
         reader = csv.DictReader(fh, delimiter=delimiter)
         columns = ColumnMapping(**mapping).resolve(list(reader.fieldnames or []))
         for row in reader:
@@ -159,9 +169,9 @@ def read_parquet(path: str | Path, batch_size: int = 1024, **mapping: Optional[s
 
 def read_txt_dir(path: str | Path) -> Iterator[Record]:
     """One note per ``*.txt`` file in a folder (not its subfolders); the note id is the file name stem."""
-    for file in sorted(p for p in Path(path).iterdir() if p.suffix == ".txt" and p.is_file()):
+    for file in _txt_files(path):
         try:
-            text = file.read_bytes().decode("utf-8")
+            text = file.read_bytes().decode(_TEXT_ENCODING)
         except UnicodeDecodeError as exc:
             yield error_record("invalid_utf8", f"{file.name}: not UTF-8 (byte {exc.start})", file.stem)
             continue
@@ -169,6 +179,11 @@ def read_txt_dir(path: str | Path) -> Iterator[Record]:
             yield error_record("unreadable_file", f"{file.name}: {exc.strerror}", file.stem)
             continue
         yield {"note_id": file.stem, "text": text}
+
+
+def _txt_files(path: str | Path) -> list[Path]:
+    """The note files of a folder, in name order: its ``*.txt`` files, not its subfolders'."""
+    return sorted(p for p in Path(path).iterdir() if p.suffix == ".txt" and p.is_file())
 
 
 def read_fhir(path: str | Path) -> Iterator[Record]:
@@ -184,12 +199,15 @@ def read_fhir_bundle(path: str | Path) -> Iterator[Record]:
     name = str(path)
     try:
         with open(path, "rb") as fh:
-            bundle = json.loads(fh.read().decode("utf-8"))
+            bundle = json.loads(fh.read().decode(_TEXT_ENCODING))
     except UnicodeDecodeError as exc:
         yield error_record("invalid_utf8", f"{name}: not UTF-8 (byte {exc.start})")
         return
     except json.JSONDecodeError as exc:
         yield error_record("malformed_json", f"{name}: {exc.msg} (line {exc.lineno})")
+        return
+    except RecursionError:
+        yield error_record("nested_too_deeply", f"{name}: {NESTED_TOO_DEEPLY}")
         return
     yield from fhir.records_from_resource(bundle, name)
 
@@ -210,7 +228,7 @@ def _first_object(path: str | Path) -> Optional[dict]:
             if raw.strip():
                 try:
                     obj = json.loads(raw)
-                except (json.JSONDecodeError, UnicodeDecodeError):
+                except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
                     return None
                 return obj if isinstance(obj, dict) else None
     return None
@@ -222,8 +240,12 @@ def _table_columns(path: str | Path, fmt: str) -> list[str]:
         import pyarrow.parquet as pq
 
         return pq.ParquetFile(path).schema_arrow.names
-    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as fh:
-        return next(csv.reader(fh, delimiter="\t" if fmt == "tsv" else ","), [])
+    with open(path, encoding=_TEXT_ENCODING, errors="surrogateescape", newline="") as fh:
+        return next(csv.reader(fh, delimiter=_delimiter(fmt)), [])
+
+
+def _delimiter(fmt: str) -> str:
+    return "\t" if fmt == "tsv" else ","
 
 
 def detect_format(path: str | Path) -> str:
@@ -260,7 +282,7 @@ def read_records(path: str | Path, fmt: Optional[str] = None, **mapping: Optiona
     if fmt == "jsonl":
         return read_jsonl(path)
     if fmt in ("csv", "tsv"):
-        return read_csv(path, delimiter="\t" if fmt == "tsv" else ",", **mapping)
+        return read_csv(path, delimiter=_delimiter(fmt), **mapping)
     if fmt == "parquet":
         return read_parquet(path, **mapping)
     if fmt == "txt":
@@ -272,3 +294,24 @@ def read_records(path: str | Path, fmt: Optional[str] = None, **mapping: Optiona
     if fmt == "fhir-ndjson":
         return read_fhir_ndjson(path)
     raise ValueError(f"unknown input format {fmt!r}; known: {', '.join(FORMATS)}")
+
+
+def count_records(path: str | Path, fmt: Optional[str] = None) -> Optional[int]:
+    """How many records ``read_records`` will yield, for a progress total; None where that needs the reading
+    itself (stdin, FHIR). Counting reads the file once more, as raw lines or CSV rows, far faster than a scan."""
+    if str(path) == "-":
+        return None
+    fmt = (fmt or detect_format(path)).lower()
+    if fmt == "jsonl":
+        with open(path, "rb") as fh:
+            return sum(1 for raw in fh if raw.strip() and raw.strip() != codecs.BOM_UTF8)
+    if fmt in ("csv", "tsv"):
+        with open(path, encoding=_TEXT_ENCODING, errors="surrogateescape", newline="") as fh:
+            return sum(1 for _ in csv.DictReader(fh, delimiter=_delimiter(fmt)))
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    if fmt == "txt":
+        return len(_txt_files(path))
+    return None

@@ -7,10 +7,13 @@ CSV and Parquet keep what coders and analysts query.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
@@ -48,34 +51,55 @@ class _Writer:
         raise NotImplementedError
 
 
-class JsonlWriter(_Writer):
-    """One result per line, each line handed to the OS in a single write.
+class _WholeRecords:
+    """A file (or stdout) written one whole record at a time, each handed to the OS before the next is taken.
 
-    The file is unbuffered and every line is written with one ``os.write`` loop before the next result is
-    taken, so a crash or kill leaves only whole lines behind: a resumed run can trust every line it finds.
+    Unbuffered, so a crash or kill leaves only whole records behind, and a write that fails part-way (a full
+    disk) is cut back to the last whole record before the error goes on: a resumed run can trust every line
+    it finds.
     """
 
     def __init__(self, path: str | Path, append: bool = False):
-        self._own = str(path) != "-"
-        mode = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
-        self._fd = os.open(path, mode, 0o644) if self._own else None
-        self.count = 0
+        self._fd: Optional[int] = None
+        self._end = 0
+        if str(path) != "-":
+            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC), 0o644)
+            self._end = os.lseek(self._fd, 0, os.SEEK_END)
 
-    def write(self, result: Result) -> None:
-        data = (json.dumps(result, ensure_ascii=False) + "\n").encode("utf-8")
+    def write(self, data: bytes) -> None:
         if self._fd is None:
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
-        else:
-            view = memoryview(data)
+            return
+        view = memoryview(data)
+        try:
             while view:
                 view = view[os.write(self._fd, view):]
-        self.count += 1
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, self._end)
+            raise
+        self._end += len(data)
 
     def close(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+class JsonlWriter(_Writer):
+    """One result per line (see ``_WholeRecords``: only whole lines are ever left in the file)."""
+
+    def __init__(self, path: str | Path, append: bool = False):
+        self._out = _WholeRecords(path, append=append)
+        self.count = 0
+
+    def write(self, result: Result) -> None:
+        self._out.write((json.dumps(result, ensure_ascii=False) + "\n").encode("utf-8"))
+        self.count += 1
+
+    def close(self) -> None:
+        self._out.close()
 
 
 def csv_rows(result: Result) -> list[dict[str, Any]]:
@@ -107,22 +131,30 @@ def csv_rows(result: Result) -> list[dict[str, Any]]:
 
 
 class CsvWriter(_Writer):
-    """Flattened rows (see ``csv_rows``), flushed after each result so a reader can tail the file."""
+    """Flattened rows (see ``csv_rows``), each result's rows written whole, so a reader can tail the file."""
 
     def __init__(self, path: str | Path):
-        self._fh = sys.stdout if str(path) == "-" else open(path, "w", encoding="utf-8", newline="")
-        self._csv = csv.DictWriter(self._fh, fieldnames=CSV_COLUMNS)
-        self._csv.writeheader()
+        self._out = _WholeRecords(path)
+        self._out.write(self._encode(None))
         self.count = 0
 
+    @staticmethod
+    def _encode(rows: Optional[list[dict[str, Any]]]) -> bytes:
+        """The header row when ``rows`` is None, else the rows, as CSV bytes."""
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
+        if rows is None:
+            writer.writeheader()
+        else:
+            writer.writerows(rows)
+        return buffer.getvalue().encode("utf-8")
+
     def write(self, result: Result) -> None:
-        self._csv.writerows(csv_rows(result))
-        self._fh.flush()
+        self._out.write(self._encode(csv_rows(result)))
         self.count += 1
 
     def close(self) -> None:
-        if self._fh is not sys.stdout and not self._fh.closed:
-            self._fh.close()
+        self._out.close()
 
 
 def parquet_schema():
@@ -201,6 +233,19 @@ def output_format(path: str | Path) -> str:
     return _BY_SUFFIX.get(suffix, "jsonl")
 
 
+def refuse_input_as_output(output: str | Path, inputs: Iterable[Optional[str | Path]]) -> None:
+    """ValueError when ``output`` is one of ``inputs`` (the same file by any path or link).
+
+    Opening the output truncates it, so ``scan notes.jsonl -o notes.jsonl`` would empty the notes before
+    reading them. Only an existing output can be an input; ``-`` (stdout) never is.
+    """
+    if str(output) == "-" or not os.path.exists(output):
+        return
+    for given in inputs:
+        if given is not None and str(given) != "-" and os.path.exists(given) and os.path.samefile(output, given):
+            raise ValueError(f"refusing to write to {output}: it is the input {given}; choose another output file")
+
+
 def open_writer(path: str | Path, fmt: Optional[str] = None, append: bool = False) -> _Writer:
     """A writer for ``path`` (``-`` = stdout) in ``fmt`` or the format its extension implies.
 
@@ -222,3 +267,20 @@ def write_results(results: Iterable[Result], path: str | Path, fmt: Optional[str
     """Write every result to ``path`` and return how many were written."""
     with open_writer(path, fmt) as writer:
         return writer.write_all(results)
+
+
+def replace_file(path: str | Path, text: str) -> None:
+    """``text`` written to a temporary file beside ``path``, then renamed over it: a write that fails (a full
+    disk) leaves the old file, or none, never a torn or empty one."""
+    path = Path(path)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

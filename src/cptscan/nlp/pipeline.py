@@ -86,6 +86,21 @@ def mentions_of(doc: Doc, rules: Optional[RuleSet] = None) -> list[Mention]:
 GAP = re.compile(r"[\s(),/:\-]*")
 
 
+# The rest of a parenthesis a joined mention opened: its words up to ')', kept short (a hard-wrapped note
+# may break the line inside it).
+TO_CLOSE = re.compile(r"[^()]{0,40}\)")
+
+
+def _closing_parentheses(text: str, start: int, end: int) -> int:
+    """``end`` moved past the ')' that close what a join opened: a join across '(' must quote 'fat analysis
+    (CaRi-Heart)' or 'AI plaque quantification (HeartFlow Plaque Analysis)', not stop inside the parenthesis."""
+    unclosed = text.count("(", start, end) - text.count(")", start, end)
+    while unclosed > 0 and (rest := TO_CLOSE.match(text, end)):
+        end = rest.end()
+        unclosed -= 1
+    return end
+
+
 def _merge_adjacent(mentions: list[Mention], text: str, precedence: list[str], assertion_of: dict[str, str]) -> list[Mention]:
     """``mentions`` sorted by (label, start); returns them merged, in text order.
 
@@ -109,7 +124,8 @@ def _merge_adjacent(mentions: list[Mention], text: str, precedence: list[str], a
             out.append(m)
         else:
             assertion = min((last.assertion, m.assertion), key=lambda a: rank.get(a, len(rank)))
-            out[-1] = replace(last, end=m.end, text=text[last.start:m.end], assertion=assertion,
+            end = _closing_parentheses(text, last.start, m.end)
+            out[-1] = replace(last, end=end, text=text[last.start:end], assertion=assertion,
                               rule=f"{last.rule}+{m.rule}", modifiers=tuple(dict.fromkeys(last.modifiers + m.modifiers)),
                               score=max(last.score, m.score))
     return sorted(out, key=lambda m: (m.start, m.end, m.label))

@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import Iterable, List, Optional
 
 import typer
+from rich.console import Console
 
-from cptscan import options
+from cptscan import exits, options
+from cptscan.exits import FAILED, RECORD_ERRORS
 from cptscan.io.readers import read_jsonl, read_records
+from cptscan.io.writers import refuse_input_as_output, replace_file
 from cptscan.knowledge import Knowledge, load_knowledge
 from cptscan.reconcile import reconcile as reconcile_charts
 from cptscan.worklist import outcomes as outcome_module
@@ -64,12 +67,20 @@ def note_results(notes: list[dict], results_path: Optional[Path], knowledge: Kno
     return _with_headers(scanner.scan(notes), notes)
 
 
+def _refuse_inputs(output: Optional[Path], *inputs: Optional[Path]) -> None:
+    """Stop before anything is read when the output would overwrite an input."""
+    try:
+        refuse_input_as_output(output or "-", inputs)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--output") from None
+
+
 def _write(text: str, output: Optional[Path]) -> None:
     """To ``output``, or to stdout when it is absent or '-' (as for ``scan``)."""
     if output is None or str(output) == "-":
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        replace_file(output, text)
 
 
 def _charts(notes_path: Path, claims_path: Path, results_path: Optional[Path],
@@ -77,6 +88,16 @@ def _charts(notes_path: Path, claims_path: Path, results_path: Optional[Path],
     notes = read_notes(notes_path)
     charts = reconcile_charts(note_results(notes, results_path, knowledge), read_lines(claims_path), knowledge)
     return notes, charts
+
+
+def _claim_errors(charts: list[dict]) -> None:
+    """Each refused claim line on stderr, then exit 3 (as ``scan`` does for records it could not read)."""
+    errors = [e["message"] for c in charts for e in c.get("errors", ())]
+    for message in errors:
+        typer.echo(f"claim line refused: {message}", err=True)
+    if errors:
+        typer.echo(f"{len(errors)} claim lines refused; their charts were reconciled without them", err=True)
+        raise typer.Exit(RECORD_ERRORS)
 
 
 NOTES_ARG = typer.Argument(..., exists=True, help="notes (notes.jsonl, or any format `cptscan scan` reads)")
@@ -94,10 +115,12 @@ def reconcile_command(
     catalog: Optional[Path] = options.CATALOG,
 ) -> None:
     """Compare each chart's notes with its claim lines, per date of service; one findings line per chart."""
+    _refuse_inputs(output, notes, claims, results)
     _, charts = _charts(notes, claims, results, load_knowledge(options.as_str(catalog), packs))
     _write("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in charts), output)
     total = sum(len(c["findings"]) for c in charts)
     typer.echo(f"{len(charts)} charts, {total} findings", err=True)
+    _claim_errors(charts)
 
 
 def worklist_command(
@@ -110,6 +133,7 @@ def worklist_command(
     catalog: Optional[Path] = options.CATALOG,
 ) -> None:
     """A coder worklist: one row per finding, compliance risk first, with the action to take."""
+    _refuse_inputs(output, notes, claims, results)
     knowledge = load_knowledge(options.as_str(catalog), packs)
     note_list, charts = _charts(notes, claims, results, knowledge)
     rows = build_rows(charts, knowledge.catalog)
@@ -121,27 +145,35 @@ def worklist_command(
         text = render_html(rows, {n.get("note_id"): n for n in note_list}, advisories(charts), knowledge=knowledge)
     _write(text, output)
     typer.echo(f"{len(rows)} worklist rows", err=True)
+    _claim_errors(charts)
 
 
 def outcomes_command(
     worklist: Path = typer.Argument(..., exists=True, dir_okay=False,
                                     help="answered worklist: CSV, or JSONL (page export, service outcomes file)"),
     to_gold: Optional[Path] = typer.Option(None, "--to-gold", help="write chart_gold lines from the answers"),
+    as_json: bool = typer.Option(False, "--json", help="print the rates as JSON (per code and type too)"),
 ) -> None:
     """Acceptance, rejection and edit rates per code and finding type of an answered worklist."""
+    _refuse_inputs(to_gold, worklist)
     try:
         rows = outcome_module.read_answers(worklist)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    typer.echo(json.dumps(outcome_module.rates(rows), indent=2))
+    except outcome_module.AnswerError as exc:
+        typer.echo(f"error: {worklist}: {exc}", err=True)
+        raise typer.Exit(FAILED) from None
+    report = outcome_module.rates(rows)
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+    else:
+        Console().print(outcome_module.rates_table(report))
     if to_gold is not None:
         gold = outcome_module.to_gold(rows)
-        to_gold.write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
+        replace_file(to_gold, "".join(json.dumps(g) + "\n" for g in gold))
         typer.echo(f"{len(gold)} chart_gold lines written", err=True)
 
 
 def register(app: typer.Typer) -> None:
     """Adds ``reconcile``, ``worklist`` and ``outcomes`` to the main CLI."""
-    app.command("reconcile")(reconcile_command)
-    app.command("worklist")(worklist_command)
+    app.command("reconcile", epilog=exits.HELP)(reconcile_command)
+    app.command("worklist", epilog=exits.HELP)(worklist_command)
     app.command("outcomes")(outcomes_command)

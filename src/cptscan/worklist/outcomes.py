@@ -8,36 +8,81 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Iterable, Union
+from typing import Iterable, Optional, Union
 
+from cptscan.claims import ClaimLineError, parse_code
+from cptscan.worklist.render import FORMULA_STARTS
 from cptscan.worklist.rows import DECISIONS
 
 
-def _normalised(rows: list[dict]) -> list[dict]:
-    """Decisions in lower case, corrected codes stripped; blanks mean unanswered."""
-    for row in rows:
+def _rows(handle: io.TextIOBase) -> list[dict]:
+    """The rows under the header, split on the header's delimiter: a spreadsheet set to a European locale
+    saves CSV with ';' (and some with tabs), and the worklist header holds many of whichever it is."""
+    header = handle.readline()
+    delimiter = max(",;\t", key=header.count)
+    return list(csv.DictReader(itertools.chain([header], handle), delimiter=delimiter))
+
+
+class AnswerError(ValueError):
+    """Answers that cannot be counted as they are; the message names every such row."""
+
+
+def _unprotected(cell: Optional[str]) -> str:
+    """A cell as it was before ``render_csv`` put a ' before a leading = + - @ (spreadsheet protection)."""
+    cell = cell or ""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS else cell
+
+
+def _problem(row: dict) -> Optional[str]:
+    """Why a row's answer cannot be counted, or None; a typo must not pass as 'unanswered'."""
+    if row["decision"] and row["decision"] not in DECISIONS:
+        return f"decision {row['decision'][:20]!r} is not one of {', '.join(DECISIONS)} (or blank: unanswered)"
+    if row["decision"] == "edited":
+        if not row["corrected_code"]:
+            return "edited, but corrected_code is empty: give the code the finding should have"
+        try:
+            row["corrected_code"] = parse_code(row["corrected_code"])[0]
+        except ClaimLineError as exc:
+            return f"corrected_code: {exc}"
+    return None
+
+
+def _checked(rows: Iterable[tuple[int, dict]]) -> list[dict]:
+    """Rows with cells as the worklist wrote them, decisions in lower case, blanks meaning unanswered.
+    Raises AnswerError naming each row (by its line in the file, id and chart) it cannot count."""
+    out, problems = [], []
+    for line, row in rows:
+        for key, value in row.items():
+            row[key] = _unprotected(value) if isinstance(value, str) else value
         row["decision"] = (row.get("decision") or "").strip().lower()
         row["corrected_code"] = (row.get("corrected_code") or "").strip()
-    return rows
+        problem = _problem(row)
+        if problem:
+            problems.append(f"line {line} (id {row.get('id') or '?'}, chart {row.get('chart_id')}): {problem}")
+        out.append(row)
+    if problems:
+        raise AnswerError("; ".join(problems))
+    return out
 
 
 def read_csv(source: Union[str, Path, io.TextIOBase]) -> list[dict]:
     """Rows of an answered worklist CSV (filled in a spreadsheet or exported from the worklist page)."""
     if isinstance(source, (str, Path)):
         with open(source, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
+            rows = _rows(handle)
     else:
-        rows = list(csv.DictReader(source))
-    return _normalised(rows)
+        rows = _rows(source)
+    return _checked(enumerate(rows, start=2))
 
 
 def read_jsonl(path: Union[str, Path]) -> list[dict]:
     """Rows of the page's JSONL export, or of the outcomes file ``cptscan serve`` appends decisions to:
     a row decided more than once counts with its last decision. A bad line is named by its number only."""
-    latest: dict[str, dict] = {}
+    latest: dict[str, tuple[int, dict]] = {}
     with open(path, encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
@@ -45,12 +90,12 @@ def read_jsonl(path: Union[str, Path]) -> list[dict]:
             try:
                 row = json.loads(line)
             except ValueError:
-                raise ValueError(f"{path}: line {number} is not JSON") from None
+                raise AnswerError(f"line {number} is not JSON") from None
             if not isinstance(row, dict) or not row.get("id"):
-                raise ValueError(f"{path}: line {number} is not a worklist row with an id")
+                raise AnswerError(f"line {number} is not a worklist row with an id")
             latest.pop(row["id"], None)
-            latest[row["id"]] = row
-    return _normalised(list(latest.values()))
+            latest[row["id"]] = (number, row)
+    return _checked(latest.values())
 
 
 def read_answers(path: Union[str, Path]) -> list[dict]:
@@ -116,3 +161,20 @@ def to_gold(rows: Iterable[dict]) -> list[dict]:
         elif row["decision"] != "rejected":
             charts[row["chart_id"]].append(_gold_finding(row))
     return [{"chart_id": c, "findings": f} for c, f in sorted(charts.items()) if c not in pending]
+
+
+def rates_table(report: dict):
+    """The rates as a table a coding lead reads: one row overall, then per finding type and per code."""
+    from rich.table import Table
+
+    table = Table(title="worklist outcomes (rates over answered rows)")
+    for column in ("group", "rows", "answered", *DECISIONS, "accepted rate"):
+        table.add_column(column, justify="left" if column == "group" else "right")
+    groups = [("overall", report["overall"])]
+    groups += [(f"type {k}", v) for k, v in report["type"].items()]
+    groups += [(f"code {k}", v) for k, v in report["code"].items()]
+    for name, counts in groups:
+        rate = counts["accepted_rate"]
+        table.add_row(name, str(counts["rows"]), str(counts["answered"]), *(str(counts[d]) for d in DECISIONS),
+                      "-" if rate is None else f"{rate:.0%}")
+    return table

@@ -32,9 +32,13 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
+# A cell starting with one of these runs as a formula in a spreadsheet; a leading ' makes it plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _spreadsheet_safe(text: str) -> str:
     """A cell starting with = + - @ would run as a formula in a spreadsheet; note text must not."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
 def render_csv(rows: Iterable[dict]) -> str:
