@@ -20,11 +20,11 @@ How mentions count, in plain words:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Optional
 
 from .catalog import Catalog, CodeEntry
-from .records import CodeDecision, Mention
+from .records import CodeDecision, Mention, Modifier
 from .rules import RuleSet
 
 SUBJECT_SECTIONS = {"title", "exam", "technique", "input_field"}
@@ -57,23 +57,26 @@ def _nearest_service(mention: Mention, services: list[Mention]) -> Optional[str]
     return min(services, key=lambda s: abs((s.start + s.end) - (mention.start + mention.end))).label
 
 
-def _reads_back(mention: Mention, services: list[Mention]) -> bool:
-    """A reading written after a service's mention in the same section reads it too (one impression over two
-    analyses of one study), whichever service happens to be nearer."""
-    return mention.section is not None and any(s.section == mention.section and s.end <= mention.start
-                                               for s in services)
+def _reads_back(mention: Mention, services: list[Mention], sentence_of: dict[int, int]) -> bool:
+    """A reading written after a service's mention in the same section, or in the same sentence, reads it too
+    (one impression over two analyses of one study), whichever service happens to be nearer."""
+    return any((mention.section is not None and s.section == mention.section and s.end <= mention.start)
+               or _same_sentence(mention, s, sentence_of) for s in services)
 
 
-def _same_sentence(a: Mention, b: Mention, sentence_of: dict[int, int]) -> bool:
-    return sentence_of.get(a.start) == sentence_of.get(b.start)
+def _same_sentence(a: Mention, b: Mention, index_of: dict[int, int]) -> bool:
+    """Whether two mentions share a sentence (or a paragraph, given the paragraph index)."""
+    return a.start in index_of and index_of.get(a.start) == index_of.get(b.start)
 
 
 def decide(
     mentions: list[Mention],
     sentence_of: dict[int, int],
     ctx: CodingContext,
+    paragraph_of: Optional[dict[int, int]] = None,
 ) -> list[CodeDecision]:
-    """Candidate codes for one note. ``sentence_of`` maps a mention's start offset to its sentence index."""
+    """Candidate codes for one note. ``sentence_of`` and ``paragraph_of`` map a mention's start offset to its
+    sentence and paragraph index (paragraphs: blocks between blank lines)."""
     catalog = ctx.catalog
     # shared evidence goes to the nearest service mention of any assertion: a sentence about an earlier
     # perivascular-fat report does not lend its data set or software to today's plaque mention
@@ -83,11 +86,44 @@ def decide(
     decisions = []
     for concept in ctx.service_concepts:
         services = [m for m in affirmed_services if m.label == concept]
+        note_mentions = mentions
+        if not services:
+            services = _first_read_here(concept, mentions, all_services, paragraph_of or {}, ctx)
+            note_mentions = _with(mentions, services)
         if not services:
             continue
         entry = catalog.variant_for(concept, affirmed_concepts)
-        decisions.append(_decision(entry, services, mentions, all_services, sentence_of, ctx))
+        decisions.append(_decision(entry, services, note_mentions, all_services, sentence_of, ctx, paragraph_of or {}))
     return decisions
+
+
+def _first_read_here(concept: str, mentions: list[Mention], all_services: list[Mention], paragraph_of: dict[int, int],
+                     ctx: CodingContext) -> list[Mention]:
+    """A service dated earlier only by a date, read by a physician in its paragraph: this encounter's.
+
+    An analysis run on a stored data set happens where a physician first interprets it, even when the data
+    set (or the vendor's return of the output) carries an earlier date; a cue that says it was done or read
+    before ("previously", "prior") keeps it historical. Which reading dates a service is the catalog's
+    (elements whose policy ``dates_the_service``).
+    """
+    entry = ctx.catalog.for_concept(concept)[0]
+    policies = ctx.catalog.policies
+    readers = {label for name in entry.required if policies[name].dates_the_service for label in entry.elements[name]}
+    dated = [m for m in all_services if m.label == concept and m.assertion == "historical"
+             and {c.category for c in m.modifiers} & {"DATE"} and not {c.category for c in m.modifiers} & {"HISTORICAL"}]
+    # an explicit reading (a rule's, not a model's guess) written after the dated mention, in its paragraph
+    readings = [m for m in mentions if m.affirmed and m.source == "rule" and m.label in readers
+                and _nearest_service(m, all_services) == concept]
+    if not any(r.start > d.start and _same_sentence(r, d, paragraph_of) for r in readings for d in dated):
+        return []
+    return [replace(m, assertion="affirmed", modifiers=m.modifiers + (Modifier("FIRST_READ", "read at this encounter"),))
+            for m in dated]
+
+
+def _with(mentions: list[Mention], replaced: list[Mention]) -> list[Mention]:
+    """``mentions`` with those at the same place and label as one of ``replaced`` swapped for it."""
+    by_place = {(m.start, m.end, m.label): m for m in replaced}
+    return [by_place.get((m.start, m.end, m.label), m) for m in mentions]
 
 
 def _decision(
@@ -97,6 +133,7 @@ def _decision(
     all_services: list[Mention],
     sentence_of: dict[int, int],
     ctx: CodingContext,
+    paragraph_of: dict[int, int],
 ) -> CodeDecision:
     concept = entry.service_concept
     assert entry.elements is not None
@@ -112,9 +149,12 @@ def _decision(
             if m.label not in labels or m.assertion not in policy.assertions:
                 continue
             if policy.where == "nearest_service":
-                if _nearest_service(m, all_services) == concept or (policy.reads_back and _reads_back(m, services)):
+                if _nearest_service(m, all_services) == concept or (
+                        policy.reads_back and _reads_back(m, services, sentence_of)):
                     found.append(m)
             elif m.section in SUBJECT_SECTIONS or any(_same_sentence(m, a, sentence_of) for a in anchors):
+                found.append(m)
+            elif policy.same_paragraph and any(_same_sentence(m, s, paragraph_of) for s in services):
                 found.append(m)
         evidence[name] = found
         if policy.anchors:

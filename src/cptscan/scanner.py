@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import logging
+import re
 import os
 import re
 import sys
@@ -220,7 +221,7 @@ class Scanner:
         if not any(m.label in self.anchor_labels for m in mentions):
             mentions = []
         sentence_of = _sentence_index(doc, mentions) if doc is not None else {}
-        decisions = decide(mentions, sentence_of, self.coding)
+        decisions = decide(mentions, sentence_of, self.coding, _paragraph_index(note.text, mentions))
         return {
             **note.header(),
             "codes": [d.as_dict() for d in decisions],
@@ -241,6 +242,15 @@ class Scanner:
         """A record's line when it could not be scanned: what of its header was readable, and why."""
         return {**header, "codes": [], "concepts": [], "mentions": [], "error": error.as_dict(),
                 "versions": self.versions}
+
+
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _paragraph_index(text: str, mentions: list[Mention]) -> dict[int, int]:
+    """Each mention's paragraph: the blocks between blank lines of the note as sent."""
+    starts = [0] + [m.end() for m in BLANK_LINE.finditer(text)]
+    return {m.start: bisect_right(starts, m.start) - 1 for m in mentions}
 
 
 def _sentence_index(doc: Doc, mentions: list[Mention]) -> dict[int, int]:

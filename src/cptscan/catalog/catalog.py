@@ -37,6 +37,8 @@ class ElementPolicy:
     where: str
     anchors: bool = False  # its evidence (the software) anchors the sentences a sentence-bound element may use
     reads_back: bool = False  # a nearest_service mention also counts for the services before it in its section
+    same_paragraph: bool = False  # a sentence-bound mention also counts in a paragraph with an affirmed service
+    dates_the_service: bool = False  # a first reading here makes a service dated earlier only by a date today's
     about: str = ""
 
 
@@ -107,7 +109,8 @@ class Catalog:
                 raise CatalogError(f"element {name}: 'where' must be one of {ELEMENT_PLACES}")
             self.policies[name] = ElementPolicy(name, frozenset(raw["assertions"]), raw["where"],
                                                 bool(raw.get("anchors", False)), bool(raw.get("reads_back", False)),
-                                                raw.get("about", ""))
+                                                bool(raw.get("same_paragraph", False)),
+                                                bool(raw.get("dates_the_service", False)), raw.get("about", ""))
         self.elements: tuple[str, ...] = tuple(self.policies)
         self.coverage_assertions = frozenset(data.get("coverage_assertions", ("affirmed",)))
         self.entries: dict[str, CodeEntry] = {}

@@ -133,6 +133,9 @@ class DocumentKind:
 
         spec = rules.context["document_rules"]
         self.min_weight = spec["min_weight"]
+        self.clinical_sections = frozenset(spec["clinical_sections"])
+        self.min_clinical_sections = spec["min_clinical_sections"]
+        self.min_weight_clinical = spec["min_weight_clinical"]
         self.weight = {cue["literal"]: cue.get("weight", 1) for cue in spec["cues"]}
         self.matcher = Matcher(nlp.vocab)
         for cue in spec["cues"]:
@@ -143,7 +146,9 @@ class DocumentKind:
         matches = match_in_windows(self.matcher, doc, self.sentences(doc))
         found = sorted({doc.vocab.strings[match_id] for match_id, _, _ in matches})
         weight = sum(self.weight[cue] for cue in found)
-        doc._.cptscan_admin_cues = tuple(found) if weight >= self.min_weight else ()
+        sections = {section.category for section in doc._.sections} & self.clinical_sections
+        needed = self.min_weight_clinical if len(sections) >= self.min_clinical_sections else self.min_weight
+        doc._.cptscan_admin_cues = tuple(found) if weight >= needed else ()
         return doc
 
 
