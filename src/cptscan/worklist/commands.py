@@ -14,6 +14,7 @@ from typing import Iterable, List, Optional
 import typer
 
 from cptscan import options
+from cptscan.coverage.table import PolicyError, PolicyTable, load_policies
 from cptscan.io.readers import read_jsonl, read_records
 from cptscan.knowledge import Knowledge, load_knowledge
 from cptscan.reconcile import reconcile as reconcile_charts
@@ -72,10 +73,22 @@ def _write(text: str, output: Optional[Path]) -> None:
         output.write_text(text, encoding="utf-8")
 
 
-def _charts(notes_path: Path, claims_path: Path, results_path: Optional[Path],
-            knowledge: Knowledge) -> tuple[list[dict], list[dict]]:
+def policy_table(path: Optional[Path], knowledge: Knowledge) -> Optional[PolicyTable]:
+    """The site's policy table checked whole against the catalog in use; a bad row stops the command."""
+    if path is None:
+        return None
+    try:
+        return load_policies(path, knowledge.catalog)
+    except PolicyError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--policies") from None
+
+
+def _charts(notes_path: Path, claims_path: Path, results_path: Optional[Path], knowledge: Knowledge,
+            policies_path: Optional[Path] = None) -> tuple[list[dict], list[dict]]:
+    policies = policy_table(policies_path, knowledge)
     notes = read_notes(notes_path)
-    charts = reconcile_charts(note_results(notes, results_path, knowledge), read_lines(claims_path), knowledge)
+    charts = reconcile_charts(note_results(notes, results_path, knowledge), read_lines(claims_path), knowledge,
+                              policies)
     return notes, charts
 
 
@@ -83,6 +96,8 @@ NOTES_ARG = typer.Argument(..., exists=True, help="notes (notes.jsonl, or any fo
 CLAIMS_ARG = typer.Argument(..., exists=True, dir_okay=False, help="claims.jsonl")
 RESULTS_OPT = typer.Option(None, "--results", exists=True, dir_okay=False,
                            help="results.jsonl from `cptscan scan`; skips scanning")
+POLICIES_OPT = typer.Option(None, "--policies", exists=True, dir_okay=False,
+                            help="the site's payer policy table (CSV or JSON, docs/coverage.md): adds coverage findings")
 
 
 def reconcile_command(
@@ -90,11 +105,12 @@ def reconcile_command(
     claims: Path = CLAIMS_ARG,
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="findings.jsonl (default: stdout)"),
     results: Optional[Path] = RESULTS_OPT,
+    policies: Optional[Path] = POLICIES_OPT,
     packs: List[str] = options.PACKS,
     catalog: Optional[Path] = options.CATALOG,
 ) -> None:
     """Compare each chart's notes with its claim lines, per date of service; one findings line per chart."""
-    _, charts = _charts(notes, claims, results, load_knowledge(options.as_str(catalog), packs))
+    _, charts = _charts(notes, claims, results, load_knowledge(options.as_str(catalog), packs), policies)
     _write("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in charts), output)
     total = sum(len(c["findings"]) for c in charts)
     typer.echo(f"{len(charts)} charts, {total} findings", err=True)
@@ -106,12 +122,13 @@ def worklist_command(
     fmt: Format = typer.Option(Format.csv, "--format", help="csv, jsonl or html"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="worklist file (default: stdout)"),
     results: Optional[Path] = RESULTS_OPT,
+    policies: Optional[Path] = POLICIES_OPT,
     packs: List[str] = options.PACKS,
     catalog: Optional[Path] = options.CATALOG,
 ) -> None:
     """A coder worklist: one row per finding, compliance risk first, with the action to take."""
     knowledge = load_knowledge(options.as_str(catalog), packs)
-    note_list, charts = _charts(notes, claims, results, knowledge)
+    note_list, charts = _charts(notes, claims, results, knowledge, policies)
     rows = build_rows(charts, knowledge.catalog)
     if fmt is Format.csv:
         text = render_csv(rows)

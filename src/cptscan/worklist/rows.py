@@ -15,6 +15,7 @@ from typing import Any, Iterable, Optional
 from cptscan.catalog.catalog import Catalog, load_catalog
 
 DECISIONS = ("accepted", "rejected", "edited")
+COVERAGE_FIELDS = ("payer_id", "policy")  # carried by coverage findings only
 
 
 @lru_cache(maxsize=None)
@@ -31,8 +32,10 @@ def finding_code(finding: dict) -> str:
 
 
 def row_id(chart_id: str, finding: dict) -> str:
-    """Stable across runs: the same chart, type, code and date give the same id, so answers carry over."""
-    key = "|".join((str(chart_id), finding["type"], finding_code(finding), finding["date_of_service"]))
+    """Stable across runs: the same chart, type, code and date (and payer, for a coverage finding) give the
+    same id, so answers carry over."""
+    parts = (str(chart_id), finding["type"], finding_code(finding), finding["date_of_service"])
+    key = "|".join(parts + ((str(finding["payer_id"]),) if "payer_id" in finding else ()))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
@@ -77,7 +80,7 @@ def snippet(finding: dict, limit: Optional[int] = None) -> str:
 def build_rows(charts: Iterable[dict], catalog: Optional[Catalog] = None) -> list[dict]:
     """Rows from reconcile output (``{chart_id, findings}`` lines), most urgent first."""
     catalog = catalog or load_catalog()
-    priority = settings()["priority"]
+    priority = {**settings()["priority"], **settings()["coverage_priority"]}
     rows = []
     for chart in charts:
         for finding in chart.get("findings") or ():
@@ -97,6 +100,7 @@ def build_rows(charts: Iterable[dict], catalog: Optional[Catalog] = None) -> lis
                 "evidence_notes": [ev["note_id"] for ev in finding.get("evidence") or () if ev.get("note_id")],
                 "evidence_snippet": snippet(finding),
                 "evidence": finding.get("evidence") or [],
+                **{k: finding[k] for k in COVERAGE_FIELDS if k in finding},
                 "decision": "",
                 "corrected_code": "",
             })
