@@ -129,7 +129,7 @@ def worklist_command(
     """A coder worklist: one row per finding, compliance risk first, with the action to take."""
     knowledge = load_knowledge(options.as_str(catalog), packs)
     note_list, charts = _charts(notes, claims, results, knowledge, policies)
-    rows = build_rows(charts, knowledge.catalog)
+    rows = build_rows(charts, knowledge.catalog, knowledge, {n.get("note_id"): n.get("text") or "" for n in note_list})
     if fmt is Format.csv:
         text = render_csv(rows)
     elif fmt is Format.jsonl:
