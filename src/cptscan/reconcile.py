@@ -391,7 +391,9 @@ def reconcile(results: Iterable[dict], claims: Iterable[dict], knowledge: Option
             doc = document_date(date, rows, knowledge) if rows else None
             f, a = reconcile_date(knowledge, date, billed.get(chart, {}).get(date, []), doc)
             if policies is not None:
-                f += coverage_findings(knowledge, policies, date, paid_by[chart][date], rows or [], f,
+                # a verification precedes its service: the chart's notes up to this date may document it
+                so_far = [r for day, rs in sorted(notes.get(chart, {}).items()) if day <= date for r in rs]
+                f += coverage_findings(knowledge, policies, date, paid_by[chart][date], so_far, f,
                                        lambda code, doc=doc: _service_evidence(knowledge.catalog, code, doc))
             findings += f
             advisories += a

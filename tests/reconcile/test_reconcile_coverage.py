@@ -109,3 +109,13 @@ def test_the_row_in_force_on_the_date_decides():
 def test_a_deleted_line_is_not_checked_but_its_replacement_is():
     out = reconcile([result("N1", "C1", D, [code("75577")])], [_claim("C1", ("0623T", D, "P9"))], KNOWLEDGE, TABLE)
     assert _coverage(out) == [("policy_unknown", "75577", "P9", "proposed")]
+
+
+def test_an_authorization_in_an_earlier_note_of_the_chart_counts_a_later_one_does_not():
+    """The authorization is obtained at the visit that orders the service, before it; one recorded after
+    the date of service cannot have been obtained for it in time."""
+    claims = [_claim("C1", ("0972T", D, "P2"))]
+    auth = lambda date: result("N0", "C1", date, mentions=[{**mention("COVERAGE_VERIFIED"), "text": "PA approved"}])  # noqa: E731
+    assert _coverage(reconcile([auth("2026-03-02"), *BURN], claims, KNOWLEDGE, TABLE)) == []
+    assert _coverage(reconcile([auth("2026-03-20"), *BURN], claims, KNOWLEDGE, TABLE)) == [
+        ("prior_auth_missing", "0972T", "P2", "billed")]

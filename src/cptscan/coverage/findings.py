@@ -1,9 +1,12 @@
 """Coverage findings: per claim line (billed, or proposed by a finding), what the payer's policy says of
 the code on that date and whether the record documents the verification the policy calls for.
 
-``coverage_risk``: the payer does not cover the code (not covered, investigational) and no note of the date
-documents a coverage verification (benefits check, prior authorization or signed ABN). ``prior_auth_missing``:
-the payer requires prior authorization and no note of the date documents a completed one.
+``coverage_risk``: the payer does not cover the code (not covered, investigational) and no note of the chart
+up to that date documents a coverage verification (benefits check, prior authorization or signed ABN);
+``prior_auth_missing``: the payer requires prior authorization and none of them documents a completed one.
+Notes before the date count because a verification precedes its service (an authorization obtained at the
+visit that ordered the study); a coverage mention does not say which service it verified, so one in the
+chart's earlier notes counts for any line, and the coder checks it.
 ``policy_unknown``: the table has no row for the payer and code on that date, or the line names no payer.
 What documents a verification comes from the note results through the knowledge: the code's
 ``coverage_documented`` and the mentions whose label plays the role ``coverage`` (the assertions the catalog
@@ -34,7 +37,7 @@ def _coverage_mentions(knowledge: Knowledge, results: Iterable[dict]) -> list[tu
 
 def _verified(verification: dict, mentions: list[tuple[str, dict]], results: Iterable[dict],
               family_codes: set[str]) -> bool:
-    """Whether the date's notes document ``verification``: a coverage mention holding one of its words, or
+    """Whether the notes document ``verification``: a coverage mention holding one of its words, or
     with no words any coverage mention or a code of the family whose ``coverage_documented`` is true (a
     gold-shaped line has no mentions)."""
     words = set(verification.get("words") or ())
@@ -66,7 +69,8 @@ def _finding(ftype: str, code: str, payer: Optional[str], date: str, how: str, r
 def coverage_findings(knowledge: Knowledge, table: PolicyTable, date: str, billed: list[tuple[str, Optional[str]]],
                       results: list[dict], findings: list[dict], evidence_for: Callable[[str], list[dict]]) -> list[dict]:
     """The coverage findings of one chart and date; ``billed`` is (code, payer id) per claim line of the
-    date, ``findings`` the date's other findings (their proposed codes are checked too)."""
+    date, ``results`` the chart's note results up to that date, ``findings`` the date's other findings (their
+    proposed codes are checked too)."""
     catalog, meaning = knowledge.catalog, statuses()
     day = parse_date(date)
     mentions = _coverage_mentions(knowledge, results)
@@ -86,6 +90,6 @@ def coverage_findings(knowledge: Knowledge, table: PolicyTable, date: str, bille
         if _verified(verification, mentions, results, family):
             continue
         reason = (f"payer {payer} {status['reads_as']} {code} on {date} ({row.describe()}); "
-                  f"no note of {date} documents {verification['reads_as']}")
+                  f"no note of the chart up to {date} documents {verification['reads_as']}")
         out.append(_finding(status["finding"], code, payer, date, how, row, reason, evidence_for(code)))
     return out
