@@ -24,8 +24,11 @@ check: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/cptscan scan corpora/demo/notes.jsonl -o /tmp/cptscan-demo-results.jsonl
-	@echo "Chart reconciliation of the demo claims (coder worklist, CSV):"
-	$(BIN)/cptscan worklist corpora/demo/notes.jsonl corpora/demo/claims.jsonl --results /tmp/cptscan-demo-results.jsonl --format csv
+	@echo "Chart reconciliation of the demo claims with the demo payer policy table (coder worklist, CSV):"
+	$(BIN)/cptscan worklist corpora/demo/notes.jsonl corpora/demo/claims.jsonl --results /tmp/cptscan-demo-results.jsonl --policies corpora/demo/policies.csv --format csv
+	@echo "Documentation query drafts, one per documentation gap of the demo notes (the text to send):"
+	$(BIN)/cptscan queries /tmp/cptscan-demo-results.jsonl --notes corpora/demo/notes.jsonl -o /tmp/cptscan-demo-queries.jsonl
+	@$(BIN)/python -c "import json; [print(json.loads(line)['text'], end='\n\n') for line in open('/tmp/cptscan-demo-queries.jsonl')]"
 
 train: $(STAMP)
 	$(BIN)/cptscan train

@@ -51,12 +51,13 @@ def claim_error(chart: Optional[str], number: int, message: str) -> dict:
     return {"code": "invalid_claim_line", "message": f"chart {chart} claim line {number}: {message}"}
 
 
-def group_claims(claims: Iterable[dict]) -> tuple[dict[str, dict[str, list[str]]], dict[str, list[dict]]]:
-    """chart -> date -> billed codes, and chart -> error records of the lines refused.
+def group_claims(claims: Iterable[dict], payers: bool = False) -> tuple[dict[str, dict[str, list]], dict[str, list[dict]]]:
+    """chart -> date -> billed codes (with ``payers``: (code, payer_id) pairs, payer_id None when absent), and
+    chart -> error records of the lines refused.
 
     A chart with an empty claim still appears, so it gets a findings line.
     """
-    grouped: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    grouped: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     errors: dict[str, list[dict]] = defaultdict(list)
     for claim in claims:
         chart = claim.get("chart_id")
@@ -70,5 +71,6 @@ def group_claims(claims: Iterable[dict]) -> tuple[dict[str, dict[str, list[str]]
             except ClaimLineError as exc:
                 errors[chart].append(claim_error(chart, number, str(exc)))
                 continue
-            grouped[chart][date].append(code)
+            payer = str(line["payer_id"]) if line.get("payer_id") else None
+            grouped[chart][date].append((code, payer) if payers else code)
     return grouped, errors

@@ -68,6 +68,16 @@ class Knowledge:
         spec = self.rules.labels.get(label or "", {})
         return spec.get("reads_as") or (label or "").replace("_", " ").lower()
 
+    def pack_data(self, file: str) -> List[Dict[str, Any]]:
+        """An optional pack file (``queries.json``) of each enabled pack that has it, parsed, in pack order."""
+        found = (packs.read_pack(name, self.root).data(file) for name in self.packs)
+        return [data for data in found if data is not None]
+
+    @property
+    def vocabulary(self) -> Dict[str, Any]:
+        """``packs/vocabulary.json`` of this knowledge: roles, elements and the query frame."""
+        return packs.vocabulary(self.root)[1]
+
     def to_disk(self, path: Path) -> Path:
         """Writes this knowledge as one directory: ``rules/``, ``packs/`` (the enabled ones), ``catalog.json``
         (a site catalog, if any), ``models/`` and ``knowledge.json`` with the sha256 of every file."""

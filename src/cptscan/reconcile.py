@@ -5,7 +5,9 @@ combines the notes of one date (a radiology report and the clinic note that inte
 that completes or withdraws its report) and compares the combined documentation with the claim lines of
 that date. The rules are ``../shared/spec/coding-rules.md`` ("Chart-level findings" and "Conventions");
 every code fact (families, variants, effective dates, replacements, add-on primaries) is read from the
-catalog so that next year's codes need a catalog edit, not a code edit.
+catalog so that next year's codes need a catalog edit, not a code edit. Given a site's payer policy table,
+each date also gets the coverage findings of ``coverage.findings``; without one the output is what it was
+before policy tables existed.
 """
 
 from __future__ import annotations
@@ -16,9 +18,13 @@ from typing import Any, Iterable, Optional
 
 from cptscan.catalog.catalog import Catalog, parse_date
 from cptscan.claims import group_claims
+from cptscan.coverage.findings import TYPES as COVERAGE_TYPES
+from cptscan.coverage.findings import coverage_findings
+from cptscan.coverage.table import PolicyTable
 from cptscan.knowledge import Knowledge, load_knowledge
 
 FINDING_TYPES = ("deleted_code", "not_yet_effective", "unsupported_claim", "wrong_variant", "missed_opportunity")
+ORDER = FINDING_TYPES + COVERAGE_TYPES
 # needs_review codes are evidence only a model found: shown to coders, never a candidate (corpus-format.md).
 DOCUMENTING_STATUSES = ("supported", "documentation_gap")
 
@@ -349,19 +355,23 @@ def _group_results(results: Iterable[dict]) -> dict[str, dict[str, list[dict]]]:
 
 
 def _order(finding: dict) -> tuple:
-    return (finding["date_of_service"], FINDING_TYPES.index(finding["type"]),
-            finding.get("code") or finding.get("billed") or "")
+    return (finding["date_of_service"], ORDER.index(finding["type"]),
+            finding.get("code") or finding.get("billed") or "", finding.get("payer_id") or "")
 
 
-def reconcile(results: Iterable[dict], claims: Iterable[dict], knowledge: Optional[Knowledge] = None) -> list[dict]:
+def reconcile(results: Iterable[dict], claims: Iterable[dict], knowledge: Optional[Knowledge] = None,
+              policies: Optional[PolicyTable] = None) -> list[dict]:
     """One ``{chart_id, findings, advisories}`` per chart seen in the claims or the note results; a chart with
     claim lines that could not be read (``cptscan.claims``) also has ``errors``, and those lines count as unbilled.
 
     ``knowledge`` is the scanner's (``Scanner.knowledge``), so a site catalog or a code pack given to
-    ``cptscan.load()`` decides here too; without it, the packaged knowledge.
+    ``cptscan.load()`` decides here too; without it, the packaged knowledge. ``policies`` (a site's payer
+    policy table, ``coverage.table.load_policies``) adds the coverage findings of each date.
     """
     knowledge = knowledge or load_knowledge()
+    claims = list(claims)
     notes, (billed, claim_errors) = _group_results(results), group_claims(claims)
+    paid_by = group_claims(claims, payers=True)[0] if policies is not None else {}
     out = []
     for chart in sorted(set(notes) | set(billed)):
         findings, advisories = [], []
@@ -369,6 +379,11 @@ def reconcile(results: Iterable[dict], claims: Iterable[dict], knowledge: Option
             rows = notes.get(chart, {}).get(date)
             doc = document_date(date, rows, knowledge) if rows else None
             f, a = reconcile_date(knowledge, date, billed.get(chart, {}).get(date, []), doc)
+            if policies is not None:
+                # a verification precedes its service: the chart's notes up to this date may document it
+                so_far = [r for day, rs in sorted(notes.get(chart, {}).items()) if day <= date for r in rs]
+                f += coverage_findings(knowledge, policies, date, paid_by[chart][date], so_far, f,
+                                       lambda code, doc=doc: _service_evidence(knowledge.catalog, code, doc))
             findings += f
             advisories += a
         out.append({"chart_id": chart, "findings": sorted(findings, key=_order), "advisories": advisories,

@@ -3,7 +3,8 @@
 A pack folder holds ``pack.json`` (name, what it covers, whether it is on by default, its sources),
 ``codes.json`` (its catalog entries), ``target_rules.json`` (its labels, each with a role, and medspaCy
 target rules) and, when it needs them, ``context_rules.json`` and ``section_rules.json`` (extra ConText
-modifiers and section titles, added to the general ones) and ``examples/`` (annotated notes its tests
+modifiers and section titles, added to the general ones), ``queries.json`` (the wording of documentation
+query drafts per code family and element, ``cptscan.queries``) and ``examples/`` (annotated notes its tests
 scan). Packs marked ``"default": true`` are always on; the others are enabled by name (``--pack``,
 ``cptscan.load(packs=[...])``). ``vocabulary.json`` beside the packs names the roles a label can play and
 the elements a code can require: the words Python reads, the same for every pack.
@@ -21,7 +22,7 @@ from typing import Any, Iterable, Optional
 
 VOCABULARY = "vocabulary.json"
 REQUIRED_FILES = ("pack.json", "codes.json", "target_rules.json")
-OPTIONAL_FILES = ("context_rules.json", "section_rules.json")
+OPTIONAL_FILES = ("context_rules.json", "section_rules.json", "queries.json")
 
 
 class PackError(ValueError):

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from cptscan import exits, options
+from cptscan.coverage.table import PolicyError, PolicyTable, load_policies
 from cptscan.exits import FAILED, RECORD_ERRORS
 from cptscan.io.readers import read_jsonl, read_records
 from cptscan.io.writers import refuse_input_as_output, replace_file
@@ -83,10 +84,22 @@ def _write(text: str, output: Optional[Path]) -> None:
         replace_file(output, text)
 
 
-def _charts(notes_path: Path, claims_path: Path, results_path: Optional[Path],
-            knowledge: Knowledge) -> tuple[list[dict], list[dict]]:
+def policy_table(path: Optional[Path], knowledge: Knowledge) -> Optional[PolicyTable]:
+    """The site's policy table checked whole against the catalog in use; a bad row stops the command."""
+    if path is None:
+        return None
+    try:
+        return load_policies(path, knowledge.catalog)
+    except PolicyError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--policies") from None
+
+
+def _charts(notes_path: Path, claims_path: Path, results_path: Optional[Path], knowledge: Knowledge,
+            policies_path: Optional[Path] = None) -> tuple[list[dict], list[dict]]:
+    policies = policy_table(policies_path, knowledge)
     notes = read_notes(notes_path)
-    charts = reconcile_charts(note_results(notes, results_path, knowledge), read_lines(claims_path), knowledge)
+    charts = reconcile_charts(note_results(notes, results_path, knowledge), read_lines(claims_path), knowledge,
+                              policies)
     return notes, charts
 
 
@@ -104,6 +117,8 @@ NOTES_ARG = typer.Argument(..., exists=True, help="notes (notes.jsonl, or any fo
 CLAIMS_ARG = typer.Argument(..., exists=True, dir_okay=False, help="claims.jsonl")
 RESULTS_OPT = typer.Option(None, "--results", exists=True, dir_okay=False,
                            help="results.jsonl from `cptscan scan`; skips scanning")
+POLICIES_OPT = typer.Option(None, "--policies", exists=True, dir_okay=False,
+                            help="the site's payer policy table (CSV or JSON, docs/coverage.md): adds coverage findings")
 
 
 def reconcile_command(
@@ -111,12 +126,13 @@ def reconcile_command(
     claims: Path = CLAIMS_ARG,
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="findings.jsonl (default: stdout)"),
     results: Optional[Path] = RESULTS_OPT,
+    policies: Optional[Path] = POLICIES_OPT,
     packs: List[str] = options.PACKS,
     catalog: Optional[Path] = options.CATALOG,
 ) -> None:
     """Compare each chart's notes with its claim lines, per date of service; one findings line per chart."""
     _refuse_inputs(output, notes, claims, results)
-    _, charts = _charts(notes, claims, results, load_knowledge(options.as_str(catalog), packs))
+    _, charts = _charts(notes, claims, results, load_knowledge(options.as_str(catalog), packs), policies)
     _write("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in charts), output)
     total = sum(len(c["findings"]) for c in charts)
     typer.echo(f"{len(charts)} charts, {total} findings", err=True)
@@ -129,14 +145,15 @@ def worklist_command(
     fmt: Format = typer.Option(Format.csv, "--format", help="csv, jsonl or html"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="worklist file (default: stdout)"),
     results: Optional[Path] = RESULTS_OPT,
+    policies: Optional[Path] = POLICIES_OPT,
     packs: List[str] = options.PACKS,
     catalog: Optional[Path] = options.CATALOG,
 ) -> None:
     """A coder worklist: one row per finding, compliance risk first, with the action to take."""
     _refuse_inputs(output, notes, claims, results)
     knowledge = load_knowledge(options.as_str(catalog), packs)
-    note_list, charts = _charts(notes, claims, results, knowledge)
-    rows = build_rows(charts, knowledge.catalog)
+    note_list, charts = _charts(notes, claims, results, knowledge, policies)
+    rows = build_rows(charts, knowledge.catalog, knowledge, {n.get("note_id"): n.get("text") or "" for n in note_list})
     if fmt is Format.csv:
         text = render_csv(rows)
     elif fmt is Format.jsonl:

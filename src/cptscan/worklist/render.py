@@ -21,7 +21,8 @@ from cptscan.worklist.rows import settings
 
 CSV_COLUMNS = (
     "id", "priority", "chart_id", "date_of_service", "type", "code", "billed", "expected", "suggested",
-    "missing", "action", "reason", "evidence_notes", "evidence_snippet", "decision", "corrected_code", "comment",
+    "missing", "action", "reason", "evidence_notes", "evidence_snippet", "payer_id", "query_draft", "decision",
+    "corrected_code", "comment",
 )
 LIST_SEPARATOR = ";"
 

@@ -10,11 +10,14 @@ import hashlib
 import json
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from cptscan.catalog.catalog import Catalog, load_catalog
+from cptscan.knowledge import Knowledge
+from cptscan.queries import finding_draft, query_templates
 
 DECISIONS = ("accepted", "rejected", "edited")
+COVERAGE_FIELDS = ("payer_id", "policy")  # carried by coverage findings only
 
 
 @lru_cache(maxsize=None)
@@ -31,8 +34,10 @@ def finding_code(finding: dict) -> str:
 
 
 def row_id(chart_id: str, finding: dict) -> str:
-    """Stable across runs: the same chart, type, code and date give the same id, so answers carry over."""
-    key = "|".join((str(chart_id), finding["type"], finding_code(finding), finding["date_of_service"]))
+    """Stable across runs: the same chart, type, code and date (and payer, for a coverage finding) give the
+    same id, so answers carry over."""
+    parts = (str(chart_id), finding["type"], finding_code(finding), finding["date_of_service"])
+    key = "|".join(parts + ((str(finding["payer_id"]),) if "payer_id" in finding else ()))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
@@ -74,10 +79,21 @@ def snippet(finding: dict, limit: Optional[int] = None) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def build_rows(charts: Iterable[dict], catalog: Optional[Catalog] = None) -> list[dict]:
-    """Rows from reconcile output (``{chart_id, findings}`` lines), most urgent first."""
+def _query_draft(finding: dict, chart_id: str, knowledge: Optional[Knowledge], templates,
+                 texts: Optional[Mapping[str, str]]) -> dict:
+    """``{"query_draft": text}`` for a row a gap drives (missing elements), given the knowledge; else nothing."""
+    made = finding_draft(finding, templates, knowledge, chart_id, texts) if knowledge is not None else None
+    return {"query_draft": made["text"]} if made else {}
+
+
+def build_rows(charts: Iterable[dict], catalog: Optional[Catalog] = None, knowledge: Optional[Knowledge] = None,
+               texts: Optional[Mapping[str, str]] = None) -> list[dict]:
+    """Rows from reconcile output (``{chart_id, findings}`` lines), most urgent first; with ``knowledge``
+    (its query wording), each row a documentation gap drives carries a query draft to the physician, quoting
+    whole sentences when ``texts`` (note id -> text) are given."""
     catalog = catalog or load_catalog()
-    priority = settings()["priority"]
+    priority = {**settings()["priority"], **settings()["coverage_priority"]}
+    templates = query_templates(knowledge) if knowledge is not None else None
     rows = []
     for chart in charts:
         for finding in chart.get("findings") or ():
@@ -97,6 +113,8 @@ def build_rows(charts: Iterable[dict], catalog: Optional[Catalog] = None) -> lis
                 "evidence_notes": [ev["note_id"] for ev in finding.get("evidence") or () if ev.get("note_id")],
                 "evidence_snippet": snippet(finding),
                 "evidence": finding.get("evidence") or [],
+                **{k: finding[k] for k in COVERAGE_FIELDS if k in finding},
+                **_query_draft(finding, chart["chart_id"], knowledge, templates, texts),
                 "decision": "",
                 "corrected_code": "",
             })
