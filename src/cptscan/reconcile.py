@@ -22,11 +22,9 @@ from cptscan.coverage.findings import TYPES as COVERAGE_TYPES
 from cptscan.coverage.findings import coverage_findings
 from cptscan.coverage.table import PolicyTable
 from cptscan.knowledge import Knowledge, load_knowledge
+from cptscan.records import CANDIDATE_STATUSES, FINDING_TYPES
 
-FINDING_TYPES = ("deleted_code", "not_yet_effective", "unsupported_claim", "wrong_variant", "missed_opportunity")
 ORDER = FINDING_TYPES + COVERAGE_TYPES
-# needs_review codes are evidence only a model found: shown to coders, never a candidate (corpus-format.md).
-DOCUMENTING_STATUSES = ("supported", "documentation_gap")
 
 
 def _family(catalog: Catalog, code: str) -> str:
@@ -122,7 +120,7 @@ def document_date(date: str, results: list[dict], knowledge: Knowledge) -> DateD
                 spans = doc.concept_spans.setdefault(mention.get("label"), {})
                 spans.setdefault(note_id, []).append(_span(mention))
         for code in result.get("codes") or ():
-            if code.get("code") in catalog and code.get("status") in DOCUMENTING_STATUSES:
+            if code.get("code") in catalog and code.get("status") in CANDIDATE_STATUSES:
                 _add_code(doc, catalog, note_id, code)
     for result in results:
         if _withdraws(result, withdrawal_labels):

@@ -21,9 +21,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-ELEMENTS = ("input", "process", "interpretation")
 ASSERTIONS = ("affirmed", "negated", "hypothetical", "historical", "family")
 STATUSES = ("supported", "documentation_gap", "needs_review")
+#: statuses that make a code a candidate; ``needs_review`` (only a model saw it) is shown, never claimed.
+CANDIDATE_STATUSES = STATUSES[:2]
+#: the status that means "bill it as documented".
+BILLABLE_STATUS = STATUSES[0]
+#: the fields every result line starts with, in order.
+HEADER_FIELDS = ("note_id", "chart_id", "date_of_service", "note_type")
+#: the documentation findings of chart reconciliation, in the order a coder clears them.
+FINDING_TYPES = ("deleted_code", "not_yet_effective", "unsupported_claim", "wrong_variant", "missed_opportunity")
 
 
 @dataclass(frozen=True)

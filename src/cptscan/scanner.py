@@ -34,7 +34,7 @@ from .nlp.components import MENTIONS
 from .nlp.extensions import sentence_windows, text_of
 from .nlp.gate import Gate
 from .nlp.pipeline import build_pipeline, make_doc, mentions_of, run
-from .records import Mention, Note, ScanError
+from .records import HEADER_FIELDS, Mention, Note, ScanError
 from .knowledge import Knowledge, knowledge_for
 from .rules import RuleSet
 from .textprep import looks_binary, prepare
@@ -54,7 +54,6 @@ def duplicate_id_error(note_id: str) -> ScanError:
 
 # A JSON "\ud800" escape decodes to a lone surrogate: a str Python holds but UTF-8 cannot encode.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-HEADER_FIELDS = ("note_id", "chart_id", "date_of_service", "note_type")
 
 
 def _readable(record: dict) -> dict[str, Optional[str]]:

@@ -18,14 +18,13 @@ from functools import partial
 from typing import Any, Callable, Iterator, Optional
 
 from cptscan.io.readers import ColumnMapping
+from cptscan.records import CANDIDATE_STATUSES, HEADER_FIELDS
 
-HEADER = ("note_id", "chart_id", "date_of_service", "note_type")
 OUTPUT_DDL = (
     "note_id string, chart_id string, date_of_service string, note_type string, codes string, "
     "candidate_codes array<string>, concepts array<string>, mentions string, "
     "error_code string, error_message string, versions string"
 )
-CANDIDATE_STATUSES = ("supported", "documentation_gap")
 
 _SCANNERS: dict[str, Any] = {}
 
@@ -52,7 +51,7 @@ def result_row(result: dict[str, Any]) -> dict[str, Any]:
     """One result dict as a row of the ``OUTPUT_DDL`` schema."""
     codes = result.get("codes") or []
     error = result.get("error") or {}
-    row = {k: result.get(k) for k in HEADER}
+    row = {k: result.get(k) for k in HEADER_FIELDS}
     row.update(
         codes=json.dumps(codes, ensure_ascii=False),
         candidate_codes=[c["code"] for c in codes if c.get("status") in CANDIDATE_STATUSES],
@@ -108,6 +107,6 @@ def scan_dataframe(df, id_col: str = "note_id", text_col: str = "text", chart_co
     on each worker (default ``cptscan.load``); it must be picklable, e.g. a plain function.
     """
     mapping = ColumnMapping(id_col, text_col, chart_col, date_col, type_col).resolve(df.columns)
-    selected = [_as_string(df, mapping.get(field)).alias(field) for field in ("note_id", "text") + HEADER[1:]]
+    selected = [_as_string(df, mapping.get(field)).alias(field) for field in ("note_id", "text") + HEADER_FIELDS[1:]]
     factory = scanner_factory or _load_default
     return df.select(*selected).mapInPandas(partial(scan_batches, factory), schema=OUTPUT_DDL)

@@ -21,22 +21,11 @@ from typing import Any, Iterable, Mapping, Optional, Sequence, TypedDict, Union
 
 import numpy as np
 
-from cptscan.records import ASSERTIONS
+from cptscan.records import ASSERTIONS, BILLABLE_STATUS, CANDIDATE_STATUSES
 from cptscan.rules import load_rules
 
 Line = Mapping[str, Any]
 
-#: statuses that make a code a candidate; ``needs_review`` is shown to coders but is not a claim.
-CANDIDATE_STATUSES = frozenset({"supported", "documentation_gap"})
-#: the status that means "bill it as documented".
-BILLABLE_STATUS = "supported"
-FINDING_TYPES = (
-    "missed_opportunity",
-    "unsupported_claim",
-    "deleted_code",
-    "not_yet_effective",
-    "wrong_variant",
-)
 
 
 class PRF(TypedDict):

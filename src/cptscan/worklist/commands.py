@@ -20,12 +20,12 @@ from cptscan.exits import FAILED, RECORD_ERRORS
 from cptscan.io.readers import read_jsonl, read_records
 from cptscan.io.writers import refuse_input_as_output, replace_file
 from cptscan.knowledge import Knowledge, load_knowledge
+from cptscan.records import HEADER_FIELDS
 from cptscan.reconcile import reconcile as reconcile_charts
 from cptscan.worklist import outcomes as outcome_module
 from cptscan.worklist.render import render_csv, render_html, render_jsonl
 from cptscan.worklist.rows import advisories, build_rows
 
-HEADER_FIELDS = ("chart_id", "date_of_service", "note_type")
 
 
 class Format(str, Enum):
@@ -54,7 +54,7 @@ def _with_headers(results: Iterable[dict], notes: list[dict]) -> list[dict]:
     out = []
     for result in results:
         note = by_id.get(result.get("note_id"), {})
-        out.append({**{k: note.get(k) for k in HEADER_FIELDS}, **{k: v for k, v in result.items() if v is not None}})
+        out.append({**{k: note.get(k) for k in HEADER_FIELDS[1:]}, **{k: v for k, v in result.items() if v is not None}})
     return out
 
 
