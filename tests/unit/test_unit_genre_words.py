@@ -84,3 +84,9 @@ def test_an_analysis_first_read_today_is_todays_service(scanner):
 
 def test_a_result_read_before_stays_historical(scanner):
     assert codes_of(scanner.scan_text(READ_BEFORE, date_of_service=DOS)) == {}
+
+
+def test_a_statement_of_general_knowledge_is_no_service(scanner):
+    text = ("Visit for chest pain. Comment: coronary perivascular fat attenuation is an emerging marker of "
+            "inflammation, and CaRi-Heart has been shown to refine risk. Not ordered today.")
+    assert codes_of(scanner.scan_text(text, date_of_service=DOS)) == {}
