@@ -90,3 +90,13 @@ def test_a_statement_of_general_knowledge_is_no_service(scanner):
     text = ("Visit for chest pain. Comment: coronary perivascular fat attenuation is an emerging marker of "
             "inflammation, and CaRi-Heart has been shown to refine risk. Not ordered today.")
     assert codes_of(scanner.scan_text(text, date_of_service=DOS)) == {}
+
+
+def test_a_report_title_names_the_earlier_study_its_body_dates(scanner):
+    """A post-processing report titled like a heart CT, on a CT acquired on an earlier date, is 0992T."""
+    text = ("CARDIAC CT\n"
+            "Post-processing report. Data set: coronary CTA acquired 03/02/2026, archived.\n"
+            "The archived CCTA data set was processed with CaRi-Heart AI software today: FAI-Score elevated "
+            "around the RCA.\nIMPRESSION: I reviewed the CaRi-Heart output; my interpretation: coronary "
+            "inflammation, start colchicine.")
+    assert list(codes_of(scanner.scan_text(text, date_of_service=DOS))) == ["0992T"]

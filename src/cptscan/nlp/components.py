@@ -209,7 +209,26 @@ class AssertionResolver:
                 span._.cptscan_assertion = "negated"
                 span._.cptscan_cues += (("RETRACTION", retracted[sentence_of[span.start]]),)
         self._share_clause_assertion(doc, spans, sentence_of)
+        self._date_the_title(spans)
         return doc
+
+    def _date_the_title(self, spans: list[Span]) -> None:
+        """A title that names a study the body dates earlier names that earlier study.
+
+        A post-processing report titled "CARDIAC CT" whose body says the CT was acquired on an earlier date
+        (a dated, historical mention of the same label) and nowhere else affirms one acquired now documents no
+        CT of this session. Only labels that need a current-encounter cue are concerned.
+        """
+        for label in {s.label_ for s in spans if self.labels.get(s.label_, {}).get("needs_current_cue")}:
+            same = [s for s in spans if s.label_ == label]
+            titles = [s for s in same if s._.cptscan_section == "title" and s._.cptscan_assertion == "affirmed"]
+            dated = [s for s in same if s._.cptscan_assertion == "historical"
+                     and any(c == "DATE" for c, _ in s._.cptscan_cues)]
+            others = [s for s in same if s not in titles and s._.cptscan_assertion == "affirmed"]
+            if titles and dated and not others:
+                for span in titles:
+                    span._.cptscan_assertion = "historical"
+                    span._.cptscan_cues += (("DATE", f"the body dates it: {dated[0].text}"),)
 
     def _retracted_sentences(self, doc: Doc, spans: list[Span], sentence_of: list) -> dict[tuple[int, int], str]:
         """Sentences whose services the next sentence takes back ("... could be run later. Not performed
