@@ -107,16 +107,18 @@ def scan(
                 if strict and result.get("error"):
                     err.print(f"[red]stopped (--strict):[/red] note {result.get('note_id')}: {result['error']['code']}")
                     break
+        # the writer's own count: an interrupt between writing a result and counting it in the summary must
+        # not make the message disagree with the file
         except WorkerError as exc:
-            _stopped(str(exc), summary.notes + skip, output)
+            _stopped(str(exc), writer.count + skip, output)
             raise typer.Exit(WORKER_FAILED)
         except KeyboardInterrupt:
-            _stopped("interrupted", summary.notes + skip, output)
+            _stopped("interrupted", writer.count + skip, output)
             raise typer.Exit(INTERRUPTED)
         except BrokenPipeError:
             raise  # the reader of stdout has gone: guarded() ends the command quietly
         except OSError as exc:  # the input became unreadable, or the output unwritable (a full disk)
-            _stopped(describe(exc), summary.notes + skip, output)
+            _stopped(describe(exc), writer.count + skip, output)
             raise typer.Exit(FAILED)
     if not quiet:
         if skip:

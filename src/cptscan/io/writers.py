@@ -12,10 +12,12 @@ import csv
 import io
 import json
 import os
+import signal
 import sys
 import tempfile
+import threading
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 Result = dict[str, Any]
 
@@ -62,24 +64,29 @@ class _WholeRecords:
     def __init__(self, path: str | Path, append: bool = False):
         self._fd: Optional[int] = None
         self._end = 0
+        self.records = 0  # whole records written, counted with the write itself (see ``write``)
         if str(path) != "-":
             self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC), 0o644)
             self._end = os.lseek(self._fd, 0, os.SEEK_END)
 
-    def write(self, data: bytes) -> None:
-        if self._fd is None:
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-            return
-        view = memoryview(data)
-        try:
-            while view:
-                view = view[os.write(self._fd, view):]
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.ftruncate(self._fd, self._end)
-            raise
-        self._end += len(data)
+    def write(self, data: bytes, counted: bool = True) -> None:
+        """Writes one record whole. Ctrl-C is held off until the record and its count are both done, so the
+        count a stopped run reports is exactly what the file holds; a failed write is cut back."""
+        with _sigint_held():
+            if self._fd is None:
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+            else:
+                view = memoryview(data)
+                try:
+                    while view:
+                        view = view[os.write(self._fd, view):]
+                except OSError:
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(self._fd, self._end)
+                    raise
+                self._end += len(data)
+            self.records += counted
 
     def close(self) -> None:
         if self._fd is not None:
@@ -87,16 +94,31 @@ class _WholeRecords:
             self._fd = None
 
 
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """SIGINT blocked for the duration (main thread only; elsewhere nothing to hold: Python delivers it there)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 class JsonlWriter(_Writer):
     """One result per line (see ``_WholeRecords``: only whole lines are ever left in the file)."""
 
     def __init__(self, path: str | Path, append: bool = False):
         self._out = _WholeRecords(path, append=append)
-        self.count = 0
+
+    @property
+    def count(self) -> int:
+        return self._out.records
 
     def write(self, result: Result) -> None:
         self._out.write((json.dumps(result, ensure_ascii=False) + "\n").encode("utf-8"))
-        self.count += 1
 
     def close(self) -> None:
         self._out.close()
@@ -135,8 +157,11 @@ class CsvWriter(_Writer):
 
     def __init__(self, path: str | Path):
         self._out = _WholeRecords(path)
-        self._out.write(self._encode(None))
-        self.count = 0
+        self._out.write(self._encode(None), counted=False)
+
+    @property
+    def count(self) -> int:
+        return self._out.records
 
     @staticmethod
     def _encode(rows: Optional[list[dict[str, Any]]]) -> bytes:
@@ -151,7 +176,6 @@ class CsvWriter(_Writer):
 
     def write(self, result: Result) -> None:
         self._out.write(self._encode(csv_rows(result)))
-        self.count += 1
 
     def close(self) -> None:
         self._out.close()
