@@ -149,7 +149,7 @@ def list_packs() -> None:
     table = Table("pack", "on by default", "codes", "covers")
     for name, default in sorted(pack_module.available().items()):
         pack = pack_module.read_pack(name)
-        codes = json.loads(pack.raw["codes.json"])["codes"]
+        codes = pack.data("codes.json")["codes"]
         detectable = [c for c, entry in codes.items() if entry.get("service_concept")]
         table.add_row(name, "yes" if default else f"no (--pack {name})", ", ".join(detectable), pack.about)
     load_catalog()  # a broken default pack fails here, not on the first scan

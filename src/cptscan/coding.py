@@ -57,23 +57,24 @@ def _nearest_service(mention: Mention, services: list[Mention]) -> Optional[str]
     return min(services, key=lambda s: abs((s.start + s.end) - (mention.start + mention.end))).label
 
 
-def _reads_back(mention: Mention, services: list[Mention], sentence_of: dict[int, int]) -> bool:
+def _reads_back(mention: Mention, services: list[Mention], service_sentences: set[Optional[int]],
+                sentence_of: dict[int, int]) -> bool:
     """A reading written after a service's mention in the same section, or in the same sentence, reads it too
     (one impression over two analyses of one study), whichever service happens to be nearer."""
-    return any((mention.section is not None and s.section == mention.section and s.end <= mention.start)
-               or _same_sentence(mention, s, sentence_of) for s in services)
+    return sentence_of.get(mention.start) in service_sentences or (mention.section is not None and any(
+        s.section == mention.section and s.end <= mention.start for s in services))
 
 
-def _same_sentence(a: Mention, b: Mention, index_of: dict[int, int]) -> bool:
-    """Whether two mentions share a sentence (or a paragraph, given the paragraph index)."""
-    return a.start in index_of and index_of.get(a.start) == index_of.get(b.start)
+def _blocks(mentions: Iterable[Mention], index_of: dict[int, int]) -> set[Optional[int]]:
+    """The sentences (or paragraphs, given the paragraph index) the mentions are in."""
+    return {index_of.get(m.start) for m in mentions}
 
 
 def decide(
     mentions: list[Mention],
     sentence_of: dict[int, int],
     ctx: CodingContext,
-    paragraph_of: Optional[dict[int, int]] = None,
+    paragraph_of: dict[int, int],
 ) -> list[CodeDecision]:
     """Candidate codes for one note. ``sentence_of`` and ``paragraph_of`` map a mention's start offset to its
     sentence and paragraph index (paragraphs: blocks between blank lines)."""
@@ -88,12 +89,12 @@ def decide(
         services = [m for m in affirmed_services if m.label == concept]
         note_mentions = mentions
         if not services:
-            services = _first_read_here(concept, mentions, all_services, paragraph_of or {}, ctx)
+            services = _first_read_here(concept, mentions, all_services, paragraph_of, ctx)
             note_mentions = _with(mentions, services)
         if not services:
             continue
         entry = catalog.variant_for(concept, affirmed_concepts)
-        decisions.append(_decision(entry, services, note_mentions, all_services, sentence_of, ctx, paragraph_of or {}))
+        decisions.append(_decision(entry, services, note_mentions, all_services, sentence_of, ctx, paragraph_of))
     return decisions
 
 
@@ -106,18 +107,27 @@ def _first_read_here(concept: str, mentions: list[Mention], all_services: list[M
     before ("previously", "prior") keeps it historical. Which reading dates a service is the catalog's
     (elements whose policy ``dates_the_service``).
     """
+    dated = [m for m in all_services if m.label == concept and m.assertion == "historical"
+             and _dated_only(m)]
+    if not dated:
+        return []
     entry = ctx.catalog.for_concept(concept)[0]
     policies = ctx.catalog.policies
     readers = {label for name in entry.required if policies[name].dates_the_service for label in entry.elements[name]}
-    dated = [m for m in all_services if m.label == concept and m.assertion == "historical"
-             and {c.category for c in m.modifiers} & {"DATE"} and not {c.category for c in m.modifiers} & {"HISTORICAL"}]
     # an explicit reading (a rule's, not a model's guess) written after the dated mention, in its paragraph
     readings = [m for m in mentions if m.affirmed and m.source == "rule" and m.label in readers
                 and _nearest_service(m, all_services) == concept]
-    if not any(r.start > d.start and _same_sentence(r, d, paragraph_of) for r in readings for d in dated):
+    if not any(r.start > d.start and paragraph_of.get(r.start) == paragraph_of.get(d.start)
+               for r in readings for d in dated):
         return []
     return [replace(m, assertion="affirmed", modifiers=m.modifiers + (Modifier("FIRST_READ", "read at this encounter"),))
             for m in dated]
+
+
+def _dated_only(mention: Mention) -> bool:
+    """Historical by a date alone: no cue says it was done or read before."""
+    categories = {c.category for c in mention.modifiers}
+    return "DATE" in categories and "HISTORICAL" not in categories
 
 
 def _with(mentions: list[Mention], replaced: list[Mention]) -> list[Mention]:
@@ -140,7 +150,9 @@ def _decision(
     policies = ctx.catalog.policies
     # a data set named next to the software, or next to an earlier mention of the same service, still names
     # the analysed data: the anchoring elements' evidence is gathered first
-    anchors = services + [m for m in mentions if m.label == concept and m.assertion == "historical"]
+    anchors = _blocks(services + [m for m in mentions if m.label == concept and m.assertion == "historical"],
+                      sentence_of)
+    service_sentences, service_paragraphs = _blocks(services, sentence_of), _blocks(services, paragraph_of)
     evidence: dict[str, list[Mention]] = {}
     for name in sorted(entry.required, key=lambda n: not policies[n].anchors):
         policy, labels = policies[name], set(entry.elements[name])
@@ -150,15 +162,15 @@ def _decision(
                 continue
             if policy.where == "nearest_service":
                 if _nearest_service(m, all_services) == concept or (
-                        policy.reads_back and _reads_back(m, services, sentence_of)):
+                        policy.reads_back and _reads_back(m, services, service_sentences, sentence_of)):
                     found.append(m)
-            elif m.section in SUBJECT_SECTIONS or any(_same_sentence(m, a, sentence_of) for a in anchors):
+            elif m.section in SUBJECT_SECTIONS or sentence_of.get(m.start) in anchors:
                 found.append(m)
-            elif policy.same_paragraph and any(_same_sentence(m, s, paragraph_of) for s in services):
+            elif policy.same_paragraph and paragraph_of.get(m.start) in service_paragraphs:
                 found.append(m)
         evidence[name] = found
         if policy.anchors:
-            anchors += found
+            anchors |= _blocks(found, sentence_of)
     evidence = {name: evidence[name] for name in entry.required}
 
     elements = {element: bool(found) for element, found in evidence.items()}

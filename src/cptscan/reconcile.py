@@ -27,10 +27,6 @@ from cptscan.records import CANDIDATE_STATUSES, FINDING_TYPES
 ORDER = FINDING_TYPES + COVERAGE_TYPES
 
 
-def _family(catalog: Catalog, code: str) -> str:
-    return catalog[code].family
-
-
 # ---------------------------------------------------------------------------------------------- documentation
 
 
@@ -75,7 +71,7 @@ def _code_elements(code: dict, element_names: Iterable[str]) -> dict[str, bool]:
 
 
 def _add_code(doc: DateDoc, catalog: Catalog, note_id: str, code: dict) -> None:
-    fam = _family(catalog, code["code"])
+    fam = catalog[code["code"]].family
     fd = doc.families.setdefault(fam, FamilyDoc(fam, elements={e: False for e in catalog.elements}))
     fd.codes.add(code["code"])
     for name, present in _code_elements(code, catalog.elements).items():
@@ -91,10 +87,10 @@ def _withdrawn_families(result: dict, catalog: Catalog, families_on_date: Iterab
     ("the CaRi-Heart result above was issued in error"); an addendum that only says "report issued in
     error, wrong patient" takes back everything its date documents.
     """
-    named = {_family(catalog, c["code"]) for c in result.get("codes") or () if c.get("code") in catalog}
+    named = {catalog[c["code"]].family for c in result.get("codes") or () if c.get("code") in catalog}
     for mention in result.get("mentions") or ():
         for entry in catalog.for_concept(mention.get("label", "")):
-            named.add(_family(catalog, entry.code))
+            named.add(entry.family)
     return named or set(families_on_date)
 
 
@@ -151,7 +147,7 @@ def _date_notes(doc: Optional[DateDoc]) -> list[dict]:
 
 def _service_evidence(catalog: Catalog, code: str, doc: Optional[DateDoc]) -> list[dict]:
     """The spans documenting ``code``'s service on the date, else the date's notes."""
-    fd = doc.families.get(_family(catalog, code)) if doc else None
+    fd = doc.families.get(catalog[code].family) if doc else None
     return _evidence(fd.evidence) if fd else _date_notes(doc)
 
 
@@ -194,7 +190,7 @@ def _line_findings(catalog: Catalog, date: str, billed: list[str], doc: Optional
                 f"{code} billed on {date}, before it took effect on {entry.effective_from.isoformat()}",
                 _service_evidence(catalog, code, doc), code=code,
             ))
-            covered.add(_family(catalog, code))
+            covered.add(catalog[code].family)
             continue
         if state == "deleted":
             suggested = entry.replaced_by
@@ -208,7 +204,7 @@ def _line_findings(catalog: Catalog, date: str, billed: list[str], doc: Optional
         # an effective predecessor (a Category III code before its replacement took effect) stands for the
         # replacement's documentation
         service = entry.replaced_by or code
-        fam = _family(catalog, service)
+        fam = catalog[service].family
         covered.add(fam)
         if catalog[service].variant_of:
             continue  # variant pairs are judged together in _variant_findings

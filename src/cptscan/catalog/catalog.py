@@ -216,13 +216,6 @@ def official_descriptors(path: str | Path) -> dict[str, str]:
     return {row["code"].strip(): row["descriptor"].strip() for row in rows}
 
 
-def _parse(raw: bytes, what: str) -> dict:
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise CatalogError(f"{what} is not valid JSON: {exc}") from exc
-
-
 @lru_cache(maxsize=None)
 def load_catalog(path: Optional[str] = None, extra_packs: tuple[str, ...] = (), root: Optional[Path] = None) -> Catalog:
     """The codes of the default packs plus ``extra_packs``, or a site's own file with a pack's structure.
@@ -235,11 +228,15 @@ def load_catalog(path: Optional[str] = None, extra_packs: tuple[str, ...] = (), 
     base = {"elements": vocabulary["elements"], "coverage_assertions": vocabulary["coverage_assertions"]}
     if path:
         raw = Path(path).read_bytes()
-        return Catalog({**base, **_parse(raw, "catalog")}, hashlib.sha256(raw).hexdigest())
+        try:
+            site = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise CatalogError(f"catalog is not valid JSON: {exc}") from exc
+        return Catalog({**base, **site}, hashlib.sha256(raw).hexdigest())
     versions, codes, hashed = [], {}, [vocabulary_raw]
     for name in packs.resolve(extra_packs, root):
-        raw = packs.read_pack(name, root).raw["codes.json"]
-        data = _parse(raw, f"pack {name}: codes.json")
+        pack = packs.read_pack(name, root)
+        raw, data = pack.raw["codes.json"], pack.data("codes.json")
         clash = sorted(set(codes) & set(data.get("codes", {})))
         if clash:
             raise CatalogError(f"pack {name}: codes {clash} are already in an earlier pack")

@@ -158,8 +158,8 @@ def load_rules(extra_packs: tuple[str, ...] = (), root: Optional[Path] = None) -
     _validate_context(parsed["context_rules.json"], parsed["context_rules.json"])
     _validate_context(parsed["negation_rules.json"], parsed["context_rules.json"])
     _validate_sections(parsed["section_rules.json"])
-    pack_bytes = [packs.read_pack(name, root).raw[file] for name in names
-                  for file in ("target_rules.json",) + packs.OPTIONAL_FILES if file in packs.read_pack(name, root).raw]
+    pack_bytes = [raw_file for pack in (packs.read_pack(name, root) for name in names)
+                  for file, raw_file in pack.raw.items() if file == "target_rules.json" or file in packs.OPTIONAL_FILES]
     digest = hashlib.sha256(b"".join([vocabulary_raw, *pack_bytes, *(raw[name] for name in RULE_FILES)])).hexdigest()
     return RuleSet(target, parsed["context_rules.json"], parsed["negation_rules.json"],
                    parsed["section_rules.json"], digest, names)
