@@ -33,6 +33,9 @@ from pathlib import Path
 from typing import Any, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import synthetic  # noqa: E402  (the benchmark's own notes)
+
 RESULTS = ROOT / "benchmarks" / "results" / "bench.json"
 SEED = 2026
 #: cptscan runs are repeated and the fastest kept (a 1-second run on a shared 2-core machine varies by 30%);
@@ -338,6 +341,27 @@ def latency(shared: Path, calls: int = 300) -> dict[str, Any]:
             "p50_ms": round(q[49], 2), "p95_ms": round(q[94], 2), "p99_ms": round(q[98], 2), "max_ms": round(times[-1], 2)}
 
 
+# -- cold start -----------------------------------------------------------------------------------------------
+def cold_start(repeats: int = REPEATS) -> dict[str, Any]:
+    """``cptscan scan`` of one ~900-character note of the benchmark's own, as a user runs it: the whole
+    process (interpreter, imports, loading the pipeline and models, the scan, writing the line)."""
+    cli = str(Path(sys.executable).with_name("cptscan"))
+    with tempfile.TemporaryDirectory() as tmp:
+        notes, out = Path(tmp) / "one.jsonl", Path(tmp) / "out.jsonl"
+        notes.write_text(json.dumps(synthetic.short_positive_notes(1)[0]) + "\n", encoding="utf-8")
+        walls, cpus = [], []
+        for _ in range(repeats):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            subprocess.run([cli, "scan", str(notes), "-o", str(out), "-q"], cwd=ROOT, check=True)
+            walls.append(time.perf_counter() - t)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        codes = [c["code"] for c in json.loads(out.read_text())["codes"]]
+    return {"seconds": round(min(walls), 2), "cpu_seconds": round(min(cpus), 2),
+            "repeat_seconds": [round(w, 2) for w in walls], "codes": codes}
+
+
 # -- gate equivalence -----------------------------------------------------------------------------------------
 def gate_equivalence(shared: Path) -> dict[str, Any]:
     _quiet()
@@ -396,6 +420,11 @@ def report(res: dict[str, Any]) -> None:
     console.print(f"[bold]Latency[/] scan_text on a {lat['note_bytes']:,}-byte note ({lat['source_note']} padded, codes "
                   f"{lat['codes']}, same as unpadded: {lat['codes_same_as_unpadded']}): p50 {lat['p50_ms']} ms, "
                   f"p95 {lat['p95_ms']} ms, p99 {lat['p99_ms']} ms over {lat['calls']} calls")
+    if "cold_start" in res:
+        cs = res["cold_start"]
+        console.print(f"[bold]Cold start[/] `cptscan scan` of one ~900-character note (whole process, best of "
+                      f"{len(cs['repeat_seconds'])}): {cs['seconds']} s wall, {cs['cpu_seconds']} CPU s "
+                      f"(codes {cs['codes']}; load average {cs['loadavg_before']})")
     eq = res["gate_equivalence"]
     console.print("[bold]Gate equivalence[/] (full result dicts, gate vs use_gate=False): " + "; ".join(
         f"{k}: {v['mismatches']} mismatches / {v['notes']} notes ({v['gated_in']} gated in)" for k, v in eq.items()))
@@ -436,6 +465,26 @@ def goals(res: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+#: the parts measured apart from the throughput runs (issue 14): each a function of the shared folder, whose
+#: result is stored under its name with the time and load average of its own run (``--only`` reruns some)
+PARTS: dict[str, Any] = {
+    "cold_start": lambda shared: cold_start(),
+}
+
+
+def run_parts(names: list[str], shared: Path) -> dict[str, Any]:
+    unknown = set(names) - set(PARTS)
+    if unknown:
+        raise SystemExit(f"unknown bench part(s) {sorted(unknown)}; known: {', '.join(PARTS)}")
+    out = {}
+    for name in names:
+        print(f"[bench] {name} ...", file=sys.stderr, flush=True)
+        before = loadavg()
+        out[name] = {**PARTS[name](shared), "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                     "loadavg_before": before, "loadavg_after": loadavg()}
+    return out
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -443,6 +492,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                     help="baseline on a seeded random sample of N notes of the mixed corpus (default: all notes)")
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--show", action="store_true", help="print the table of an earlier run (--out) and exit")
+    ap.add_argument("--only", default=None,
+                    help=f"run only these parts, comma-separated ({', '.join(PARTS)}), and update them in --out")
     ap.add_argument("--worker", choices=("baseline", "cptscan", "cptscan_jobs2", "latency", "gate"), help=argparse.SUPPRESS)
     ap.add_argument("--subset", default="all", help=argparse.SUPPRESS)
     ap.add_argument("--sample", type=int, default=None, help=argparse.SUPPRESS)
@@ -462,6 +513,14 @@ def main(argv: Optional[list[str]] = None) -> int:
         args.out.write_text(json.dumps(out))
         return 0
 
+    if args.only:
+        res = json.loads(args.out.read_text()) if args.out.exists() else {}
+        res.update(run_parts([p for p in args.only.split(",") if p], shared))
+        res["machine"] = machine()
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(res, indent=2) + "\n")
+        report(res)
+        return 0
     res: dict[str, Any] = {"machine": machine(), "loadavg_before": loadavg(), "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
     all_notes = note_set(shared, "all")
     sample = args.baseline_sample if args.baseline_sample and args.baseline_sample < len(all_notes) else None
@@ -487,6 +546,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                         "--out", path], cwd=ROOT, check=True)
         res[key] = json.loads(Path(path).read_text())
         os.unlink(path)
+    res.update(run_parts(list(PARTS), shared))
     res["loadavg_after"] = loadavg()
     res["out"] = str(args.out)
     res["goals"] = goals(res)

@@ -15,9 +15,6 @@ from typing import Any, Optional
 
 import numpy
 from spacy.attrs import SENT_START
-from medspacy.context import ConText, ConTextRule
-from medspacy.section_detection import Sectionizer, SectionRule
-from medspacy.target_matcher import TargetMatcher, TargetRule
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -27,6 +24,7 @@ from ..rules.patterns import required_words
 from .dates import anchor_dates, sentence_dates
 from .extensions import FEATURES, MENTIONS, text_of, token_sentences
 from .layout import Layout
+from .medspacy_parts import ConText, ConTextRule, Sectionizer, SectionRule, TargetMatcher, TargetRule
 from .windows import RuleMatcher, RuleSentences, SentenceMatcher, TargetSentences, match_in_windows
 
 SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*$")

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Optional
 
 import spacy
-from medspacy.custom_tokenizer import create_medspacy_tokenizer
+from .medspacy_parts import create_medspacy_tokenizer
 from spacy.language import Language
 from spacy.tokens import Doc
 

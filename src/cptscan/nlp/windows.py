@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 import numpy
-from medspacy.common.util import prune_overlapping_matches
+from .medspacy_parts import prune_overlapping_matches
 from spacy.attrs import LOWER
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
