@@ -362,6 +362,44 @@ def cold_start(repeats: int = REPEATS) -> dict[str, Any]:
             "repeat_seconds": [round(w, 2) for w in walls], "codes": codes}
 
 
+# -- long notes -----------------------------------------------------------------------------------------------
+LONG_NOTE_CHARS = (500_000, 1_000_000, 2_000_000)
+
+
+def long_notes() -> dict[str, Any]:
+    """One scanner (default time budget) scanning one note each of 0.5, 1 and 2 million characters built by
+    repeating the benchmark's own service paragraphs (``synthetic.long_note_text``): time grows with the
+    length if no step compares every mention (or cue, or sentence) with every other."""
+    _quiet()
+    import cptscan
+
+    scanner = cptscan.load()
+    scanner.scan_text(synthetic.short_positive_notes(1)[0]["text"])  # warm-up
+    out = {}
+    for chars in LONG_NOTE_CHARS:
+        text = synthetic.long_note_text(chars)
+        wall, cpu = time.perf_counter(), _cpu()
+        result = scanner.scan_text(text, note_id=f"long-{chars}")
+        out[str(chars)] = {"chars": len(text), "seconds": round(time.perf_counter() - wall, 2),
+                           "cpu_seconds": round(_cpu() - cpu, 2), "mentions": len(result["mentions"]),
+                           "codes": [c["code"] for c in result["codes"]],
+                           "error": result["error"]["code"] if result["error"] else None}
+    out["time_budget"] = scanner.time_budget
+    out["ru_maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return out
+
+
+def in_subprocess(mode: str, shared: Path) -> dict[str, Any]:
+    """``--worker mode`` in a fresh process (its own memory, a cold start of its own); its JSON result."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
+        path = tmp.name
+    subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", mode, "--shared", str(shared),
+                    "--out", path], cwd=ROOT, check=True)
+    result = json.loads(Path(path).read_text())
+    os.unlink(path)
+    return result
+
+
 # -- gate equivalence -----------------------------------------------------------------------------------------
 def gate_equivalence(shared: Path) -> dict[str, Any]:
     _quiet()
@@ -425,6 +463,13 @@ def report(res: dict[str, Any]) -> None:
         console.print(f"[bold]Cold start[/] `cptscan scan` of one ~900-character note (whole process, best of "
                       f"{len(cs['repeat_seconds'])}): {cs['seconds']} s wall, {cs['cpu_seconds']} CPU s "
                       f"(codes {cs['codes']}; load average {cs['loadavg_before']})")
+    if "long_notes" in res:
+        ln = res["long_notes"]
+        console.print("[bold]Long notes[/] (one note each, the benchmark's own paragraphs repeated; time budget "
+                      f"{ln['time_budget']:g} s): " + "; ".join(
+                          f"{int(k) / 1e6:g} M characters {v['seconds']} s ({v['cpu_seconds']} CPU s, {v['mentions']:,} "
+                          f"mentions, error {v['error']})" for k, v in ln.items() if k.isdigit())
+                      + f"; peak RSS {ln['ru_maxrss_mb']:.0f} MB")
     eq = res["gate_equivalence"]
     console.print("[bold]Gate equivalence[/] (full result dicts, gate vs use_gate=False): " + "; ".join(
         f"{k}: {v['mismatches']} mismatches / {v['notes']} notes ({v['gated_in']} gated in)" for k, v in eq.items()))
@@ -469,6 +514,7 @@ def goals(res: dict[str, Any]) -> list[dict[str, Any]]:
 #: result is stored under its name with the time and load average of its own run (``--only`` reruns some)
 PARTS: dict[str, Any] = {
     "cold_start": lambda shared: cold_start(),
+    "long_notes": lambda shared: in_subprocess("long_notes", shared),
 }
 
 
@@ -494,7 +540,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--show", action="store_true", help="print the table of an earlier run (--out) and exit")
     ap.add_argument("--only", default=None,
                     help=f"run only these parts, comma-separated ({', '.join(PARTS)}), and update them in --out")
-    ap.add_argument("--worker", choices=("baseline", "cptscan", "cptscan_jobs2", "latency", "gate"), help=argparse.SUPPRESS)
+    ap.add_argument("--worker", choices=("baseline", "cptscan", "cptscan_jobs2", "latency", "gate", "long_notes"),
+                    help=argparse.SUPPRESS)
     ap.add_argument("--subset", default="all", help=argparse.SUPPRESS)
     ap.add_argument("--sample", type=int, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -508,6 +555,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             out = latency(shared)
         elif args.worker == "gate":
             out = gate_equivalence(shared)
+        elif args.worker == "long_notes":
+            out = long_notes()
         else:
             out = worker(args.worker, shared, args.subset, args.sample)
         args.out.write_text(json.dumps(out))
@@ -516,7 +565,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     if args.only:
         res = json.loads(args.out.read_text()) if args.out.exists() else {}
         res.update(run_parts([p for p in args.only.split(",") if p], shared))
-        res["machine"] = machine()
+        res["machine"], res["out"] = machine(), str(args.out)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(res, indent=2) + "\n")
         report(res)
@@ -540,12 +589,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     res["jobs2_identical"] = runs["cptscan_all"]["results_sha256"] == runs["cptscan_jobs2_all"]["results_sha256"]
     for key, mode in (("latency", "latency"), ("gate_equivalence", "gate")):
         print(f"[bench] {key} ...", file=sys.stderr, flush=True)
-        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
-            path = tmp.name
-        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", mode, "--shared", str(shared),
-                        "--out", path], cwd=ROOT, check=True)
-        res[key] = json.loads(Path(path).read_text())
-        os.unlink(path)
+        res[key] = in_subprocess(mode, shared)
     res.update(run_parts(list(PARTS), shared))
     res["loadavg_after"] = loadavg()
     res["out"] = str(args.out)

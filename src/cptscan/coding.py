@@ -20,6 +20,7 @@ How mentions count, in plain words:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -51,21 +52,31 @@ class CodingContext:
         return frozenset().union(*(self.documents.get(rule_id, frozenset()) for rule_id in mention.rule.split("+")))
 
 
-def _nearest_service(mention: Mention, services: list[Mention]) -> Optional[str]:
-    if not services:
-        return None
-    return min(services, key=lambda s: abs((s.start + s.end) - (mention.start + mention.end))).label
+class NearestService:
+    """Which service mention is nearest a mention, by the middle of each (start + end); on a tie the first of
+    them in the list, as ``min`` over the list gives. Found by bisection over the distinct middles: a long
+    note holds thousands of mentions and of services, and comparing each with each was quadratic."""
+
+    def __init__(self, services: list[Mention]):
+        self.first: dict[int, tuple[int, str]] = {}  # middle -> (place in the list, label) of the first one there
+        for i, s in enumerate(services):
+            self.first.setdefault(s.start + s.end, (i, s.label))
+        self.middles = sorted(self.first)
+
+    def __call__(self, mention: Mention) -> Optional[str]:
+        if not self.middles:
+            return None
+        middle = mention.start + mention.end
+        at = bisect_left(self.middles, middle)
+        distance = min(abs(m - middle) for m in self.middles[max(at - 1, 0):at + 1])
+        return min(self.first[m] for m in {middle - distance, middle + distance} if m in self.first)[1]
 
 
-def _reads_back(mention: Mention, services: list[Mention]) -> bool:
+def _reads_back(mention: Mention, earliest_end: dict[Optional[str], int]) -> bool:
     """A reading written after a service's mention in the same section reads it too (one impression over two
-    analyses of one study), whichever service happens to be nearer."""
-    return mention.section is not None and any(s.section == mention.section and s.end <= mention.start
-                                               for s in services)
-
-
-def _same_sentence(a: Mention, b: Mention, sentence_of: dict[int, int]) -> bool:
-    return sentence_of.get(a.start) == sentence_of.get(b.start)
+    analyses of one study), whichever service happens to be nearer. ``earliest_end``: per section, where
+    its first-ending service mention ends."""
+    return mention.section is not None and earliest_end.get(mention.section, mention.start + 1) <= mention.start
 
 
 def decide(
@@ -79,6 +90,7 @@ def decide(
     # perivascular-fat report does not lend its data set or software to today's plaque mention
     all_services = [m for m in mentions if m.label in ctx.service_concepts]
     affirmed_services = [m for m in all_services if m.affirmed]
+    nearest = NearestService(all_services)
     affirmed_concepts = {m.label for m in mentions if m.affirmed}
     decisions = []
     for concept in ctx.service_concepts:
@@ -86,7 +98,7 @@ def decide(
         if not services:
             continue
         entry = catalog.variant_for(concept, affirmed_concepts)
-        decisions.append(_decision(entry, services, mentions, all_services, sentence_of, ctx))
+        decisions.append(_decision(entry, services, mentions, nearest, sentence_of, ctx))
     return decisions
 
 
@@ -94,7 +106,7 @@ def _decision(
     entry: CodeEntry,
     services: list[Mention],
     mentions: list[Mention],
-    all_services: list[Mention],
+    nearest: NearestService,
     sentence_of: dict[int, int],
     ctx: CodingContext,
 ) -> CodeDecision:
@@ -104,6 +116,10 @@ def _decision(
     # a data set named next to the software, or next to an earlier mention of the same service, still names
     # the analysed data: the anchoring elements' evidence is gathered first
     anchors = services + [m for m in mentions if m.label == concept and m.assertion == "historical"]
+    anchor_sentences = {sentence_of.get(a.start) for a in anchors}
+    earliest_end: dict[Optional[str], int] = {}
+    for s in services:
+        earliest_end[s.section] = min(earliest_end.get(s.section, s.end), s.end)
     evidence: dict[str, list[Mention]] = {}
     for name in sorted(entry.required, key=lambda n: not policies[n].anchors):
         policy, labels = policies[name], set(entry.elements[name])
@@ -112,13 +128,13 @@ def _decision(
             if m.label not in labels or m.assertion not in policy.assertions:
                 continue
             if policy.where == "nearest_service":
-                if _nearest_service(m, all_services) == concept or (policy.reads_back and _reads_back(m, services)):
+                if nearest(m) == concept or (policy.reads_back and _reads_back(m, earliest_end)):
                     found.append(m)
-            elif m.section in SUBJECT_SECTIONS or any(_same_sentence(m, a, sentence_of) for a in anchors):
+            elif m.section in SUBJECT_SECTIONS or sentence_of.get(m.start) in anchor_sentences:
                 found.append(m)
         evidence[name] = found
         if policy.anchors:
-            anchors += found
+            anchor_sentences.update(sentence_of.get(a.start) for a in found)
     evidence = {name: evidence[name] for name in entry.required}
 
     elements = {element: bool(found) for element, found in evidence.items()}

@@ -22,6 +22,7 @@ def register(app: typer.Typer) -> None:
         packs: List[str] = options.PACKS,
         catalog: Optional[Path] = options.CATALOG,
         knowledge: Optional[Path] = options.KNOWLEDGE,
+        time_budget: float = options.TIME_BUDGET,
         worklist: Optional[Path] = typer.Option(
             None, exists=True, dir_okay=False,
             help="A worklist page (`cptscan worklist --format html`) to serve at /worklist; loopback only."),
@@ -36,7 +37,7 @@ def register(app: typer.Typer) -> None:
         try:
             run(host=host, port=port, max_body_bytes=int(max_body_mb * 1024 * 1024), worklist=worklist,
                 outcomes=outcomes, packs=packs, catalog_path=options.as_str(catalog),
-                knowledge_dir=options.as_str(knowledge))
+                knowledge_dir=options.as_str(knowledge), time_budget=time_budget)
         except ValueError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None

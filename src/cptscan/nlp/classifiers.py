@@ -29,6 +29,7 @@ from ..knowledge import DEFAULT_KNOWLEDGE, Knowledge
 from ..rules import RuleSet
 from .components import _title_end
 from .extensions import FEATURES, MENTIONS, sentence_windows, text_of
+from .intervals import SpanIndex
 
 #: the class of the service model that means "no performed in-scope service in this sentence".
 REST = "other"
@@ -97,12 +98,14 @@ class SentenceClassifier:
         if not sentences:
             return doc
         added = []
+        index = SpanIndex([(m.start_char, m.end_char) for m in mentions])
         for sentence, label, p in self._positives(doc, sentences):
-            if any(m.label_ == label and _overlaps(m, sentence) for m in mentions):
+            near = [mentions[i] for i in index.meeting(sentence.start_char, sentence.end_char)]
+            if any(m.label_ == label and _overlaps(m, sentence) for m in near):
                 continue
             if self._not_documentation(doc, sentence, label):
                 continue
-            added.append(self._mention(doc, sentence, label, p, mentions))
+            added.append(self._mention(doc, sentence, label, p, near))
         if added:
             doc.spans[MENTIONS] = mentions + added
         return doc
@@ -125,11 +128,12 @@ class SentenceClassifier:
         doc._.set(FEATURES, (key, matrix))
         return matrix
 
-    def _mention(self, doc: Doc, sentence: Span, label: str, p: float, mentions: List[Span]) -> Span:
+    def _mention(self, doc: Doc, sentence: Span, label: str, p: float, near: List[Span]) -> Span:
+        """``near``: the rule mentions that may overlap the sentence (``SpanIndex.meeting``), in their order."""
         span = Span(doc, sentence.start, sentence.end, label=label)
         span._.cptscan_rule = f"model.{self.kind}"
         span._.cptscan_score = p
-        inside = [m for m in mentions if _overlaps(m, sentence) and m.label_ not in self.excluded]
+        inside = [m for m in near if _overlaps(m, sentence) and m.label_ not in self.excluded]
         span._.cptscan_assertion = _assertion_from_rules(label, inside, self.anchors)
         span._.cptscan_cues = (("MODEL", f"p={p:.2f}"),)
         span._.cptscan_section = _section_of(sentence)

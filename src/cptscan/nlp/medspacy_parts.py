@@ -48,10 +48,10 @@ def _import_parts() -> None:
 _import_parts()
 
 from medspacy.common.util import prune_overlapping_matches  # noqa: E402
-from medspacy.context import ConText, ConTextRule  # noqa: E402
+from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule  # noqa: E402
 from medspacy.custom_tokenizer import create_medspacy_tokenizer  # noqa: E402
 from medspacy.section_detection import Sectionizer, SectionRule  # noqa: E402
 from medspacy.target_matcher import TargetMatcher, TargetRule  # noqa: E402
 
-__all__ = ["ConText", "ConTextRule", "Sectionizer", "SectionRule", "TargetMatcher", "TargetRule",
+__all__ = ["ConText", "ConTextGraph", "ConTextModifier", "ConTextRule", "Sectionizer", "SectionRule", "TargetMatcher", "TargetRule",
            "create_medspacy_tokenizer", "prune_overlapping_matches"]
