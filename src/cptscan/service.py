@@ -11,6 +11,7 @@ Notes are protected health information, so the service is careful by default:
 from __future__ import annotations
 
 import hmac
+import html
 import ipaddress
 import json
 import logging
@@ -30,7 +31,9 @@ log = logging.getLogger("cptscan.service")
 
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
 TOKEN_ENV = "CPTSCAN_TOKEN"
-OPEN_PATHS = ("/health", "/docs", "/docs/oauth2-redirect", "/openapi.json", "/redoc")
+#: a shorter token can be guessed; ``openssl rand -hex 32`` gives 64 characters
+MIN_TOKEN_CHARS = 32
+OPEN_PATHS = ("/health", "/docs", "/openapi.json")
 
 
 class NoteIn(BaseModel):
@@ -146,9 +149,9 @@ class Guard:
                 await self._reply(send, 413, self._too_large())
 
     def _authorized(self, headers: dict) -> bool:
-        given = headers.get(b"authorization", b"")
-        expected = b"Bearer " + self.token.encode()
-        return hmac.compare_digest(given, expected)
+        """``Authorization: Bearer <token>``; the scheme is case-insensitive (RFC 7235), the token is not."""
+        scheme, _, given = headers.get(b"authorization", b"").partition(b" ")
+        return scheme.lower() == b"bearer" and hmac.compare_digest(given.strip(), self.token.encode())
 
     def _too_large(self) -> str:
         return f"request body is larger than the limit of {self.max_body} bytes; send fewer notes per request"
@@ -170,7 +173,8 @@ def _scanner_versions(scanner: Any) -> dict[str, Any]:
 def create_app(scanner: Any = None, token: Optional[str] = None, max_body_bytes: int = DEFAULT_MAX_BODY,
                worklist: Optional[dict] = None, outcomes: Optional[Path] = None, **load_options: Any):
     """The FastAPI app. Without a ``scanner`` it loads the real one at startup, before taking requests, with
-    ``load_options`` (``packs``, ``catalog_path``, ``knowledge_dir``: what ``cptscan.load`` takes); reconcile
+    ``load_options`` (``packs``, ``catalog_path``, ``knowledge_dir``, ``time_budget``: what ``cptscan.load``
+    takes); reconcile
     uses that scanner's knowledge, so a site catalog or a pack reaches ``/v1/reconcile`` as it reaches
     ``/v1/scan``. With ``worklist`` (a page's data, ``read_page_data``) it also serves that page at
     /worklist and appends the decisions posted from it to ``outcomes``.
@@ -179,7 +183,10 @@ def create_app(scanner: Any = None, token: Optional[str] = None, max_body_bytes:
     as thread-safe, and FastAPI runs these sync endpoints in a thread pool.
     """
     from fastapi import FastAPI, HTTPException
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import HTMLResponse, JSONResponse
 
+    check_token(token)
     state: dict[str, Any] = {"scanner": scanner}
     lock = threading.Lock()
 
@@ -189,8 +196,25 @@ def create_app(scanner: Any = None, token: Optional[str] = None, max_body_bytes:
             state["scanner"] = cptscan.load(**load_options)
         yield
 
-    app = FastAPI(title="cptscan", version=cptscan.__version__, lifespan=lifespan,
+    # Swagger UI and ReDoc load their scripts from a CDN, so offline they are blank pages (and a CDN would
+    # learn who reads the docs): /docs is a page of our own that lists the endpoints, /openapi.json the schema.
+    app = FastAPI(title="cptscan", version=cptscan.__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Finds the documentation of AI-augmented CPT 2026 services in clinical notes.")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request, exc: RequestValidationError) -> JSONResponse:
+        """FastAPI's 422 quotes the offending ``input`` (a whole note, when a field beside it is wrong) and
+        its ``ctx``: patient text in the client's logs. Only where and what is kept."""
+        return JSONResponse(status_code=422, content={"detail": [
+            {key: error[key] for key in ("type", "loc", "msg") if key in error} for error in exc.errors()]})
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """The endpoints and their summaries, from the OpenAPI schema, with no script and nothing fetched."""
+        rows = "".join(f"<li><code>{method.upper()} {html.escape(path)}</code> {html.escape(op.get('summary', ''))}</li>"
+                       for path, ops in app.openapi()["paths"].items() for method, op in ops.items())
+        return HTMLResponse(f"<!doctype html><title>cptscan API</title><h1>cptscan {html.escape(app.version)}</h1>"
+                            f"<ul>{rows}</ul><p>The OpenAPI schema: <a href=\"/openapi.json\">/openapi.json</a></p>")
 
     def run_scan(records: list[dict], what: str) -> list[dict]:
         started = time.perf_counter()
@@ -250,6 +274,13 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def check_token(token: Optional[str]) -> None:
+    """Refuses (ValueError) a token short enough to guess, before the service starts."""
+    if token is not None and len(token) < MIN_TOKEN_CHARS:
+        raise ValueError(f"the token in {TOKEN_ENV} has {len(token)} characters; use at least {MIN_TOKEN_CHARS} "
+                         "(for example `openssl rand -hex 32`)")
 
 
 def resolve_token(host: str, token: Optional[str]) -> Optional[str]:

@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
             None, dir_okay=False, help="Where decisions posted from /worklist are appended "
                                        "(default: the worklist's name with .outcomes.jsonl)."),
     ) -> None:
-        """Run the HTTP service (POST /v1/scan, POST /v1/reconcile, GET /health, docs at /docs; /worklist
+        """Run the HTTP service (POST /v1/scan, POST /v1/reconcile, GET /health, the endpoints at /docs (a local page), the schema at /openapi.json; /worklist
         with --worklist)."""
         from cptscan.service import serve as run
 

@@ -11,6 +11,7 @@ import time
 import httpx
 import pytest
 
+TOKEN = "a-test-token-of-forty-characters-000000"
 NOTE = {"note_id": "N-1", "chart_id": "C-1", "date_of_service": "2026-03-14",
         "text": "EXAM: CT coronary angiography.\nFINDINGS: AI-based quantitative plaque analysis was performed "
                 "on the CCTA data.\nIMPRESSION: I personally reviewed and interpreted the plaque analysis."}
@@ -28,7 +29,7 @@ def server(tmp_path):
     port = _free_port()
     script = textwrap.dedent(f"""
         from cptscan.service import serve
-        serve(host="127.0.0.1", port={port}, token="t0k", max_body_bytes=4096)
+        serve(host="127.0.0.1", port={port}, token="{TOKEN}", max_body_bytes=4096)
     """)
     log = open(tmp_path / "server.log", "w")
     env = dict(os.environ, CPTSCAN_TOKEN="")
@@ -58,7 +59,7 @@ def server(tmp_path):
 
 def test_real_uvicorn_process(server):
     base, log_path = server
-    auth = {"Authorization": "Bearer t0k"}
+    auth = {"Authorization": f"Bearer {TOKEN}"}
     with httpx.Client(base_url=base, timeout=30) as c:
         assert c.get("/health").json()["status"] == "ok"
         assert c.post("/v1/scan", json=NOTE).status_code == 401
@@ -106,3 +107,6 @@ def test_serve_command_registers_and_refuses_public_bind(monkeypatch):
     assert result.exit_code == 2
     assert "CPTSCAN_TOKEN" in result.output
     assert "--max-body-mb" in CliRunner().invoke(app, ["serve", "--help"]).output
+    monkeypatch.setenv("CPTSCAN_TOKEN", "short")
+    result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--port", "1"])
+    assert result.exit_code == 2 and "at least 32" in result.output
