@@ -80,9 +80,16 @@ def dev_positives(shared: Path) -> list[dict]:
     return [n for n in dev_notes(shared) if n["note_id"] in positive]
 
 
+#: how many short positive notes (``synthetic.short_positive_notes``) the ``short_notes`` part scans
+SHORT_NOTES = 400
+
+
 def note_set(shared: Path, subset: str, sample: Optional[int] = None) -> list[dict]:
     """``all``: every non-empty MTSamples transcription + the dev-set positives; ``relevant``: the dev-set
-    positives + the MTSamples rows listed in relevant_rows.tsv. ``sample``: a seeded random sample, in order."""
+    positives + the MTSamples rows listed in relevant_rows.tsv; ``short``: the benchmark's own ~900-character
+    positive notes. ``sample``: a seeded random sample, in order."""
+    if subset == "short":
+        return synthetic.short_positive_notes(SHORT_NOTES)
     mts = mtsamples(shared)
     if subset == "relevant":
         wanted = relevant_ids(shared)
@@ -400,6 +407,101 @@ def in_subprocess(mode: str, shared: Path) -> dict[str, Any]:
     return result
 
 
+# -- the HTTP service ------------------------------------------------------------------------------------------
+SERVICE_WORKERS = (1, 2)
+SERVICE_CLIENTS = (1, 2, 8)
+SERVICE_REQUESTS = 240  # per run, shared among the clients
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and its living descendants (the service and its workers)."""
+    total = 0.0
+    for p in _tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            pass
+    return total
+
+
+def _client_run(base: str, notes: list[dict], clients: int, service_pid: int) -> dict[str, Any]:
+    """``clients`` threads, each with its own connection, posting its share of ``notes`` one after another;
+    the service's CPU seconds (all its processes) and the clients' are counted too: on a shared 2-core
+    machine they say whether a run was short of cores."""
+    import httpx
+
+    latencies: list[float] = []
+    failures = []
+
+    def client(share: list[dict]) -> None:
+        with httpx.Client(base_url=base, timeout=120) as http:
+            for note in share:
+                t = time.perf_counter()
+                status = http.post("/v1/scan", json=note).status_code
+                latencies.append((time.perf_counter() - t) * 1000)
+                if status != 200:
+                    failures.append(status)
+
+    threads = [threading.Thread(target=client, args=(notes[i::clients],)) for i in range(clients)]
+    started, service_cpu, client_cpu = time.perf_counter(), _tree_cpu(service_pid), time.process_time()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    service_cpu, client_cpu = _tree_cpu(service_pid) - service_cpu, time.process_time() - client_cpu
+    q = statistics.quantiles(latencies, n=100)
+    return {"clients": clients, "requests": len(latencies), "failures": len(failures), "seconds": round(elapsed, 2),
+            "requests_per_s": round(len(latencies) / elapsed, 1), "p50_ms": round(q[49], 1), "p95_ms": round(q[94], 1),
+            "service_cpu_seconds": round(service_cpu, 2), "client_cpu_seconds": round(client_cpu, 2),
+            "cores_used": round((service_cpu + client_cpu) / elapsed, 2)}
+
+
+def service_throughput() -> dict[str, Any]:
+    """``cptscan serve --workers W`` on loopback, W = 1 and 2; for each, 1, 2 and 8 concurrent clients post
+    ~900-character notes of the benchmark's own (``synthetic.short_positive_notes``), one per request:
+    requests per second, per-request latency, and the CPU the service and the clients used. The clients run
+    on the same 2 cores as the service."""
+    import httpx
+
+    cli = str(Path(sys.executable).with_name("cptscan"))
+    notes = synthetic.short_positive_notes(SERVICE_REQUESTS)
+    out: dict[str, Any] = {}
+    for workers in SERVICE_WORKERS:
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        env = {k: v for k, v in os.environ.items() if k != "CPTSCAN_TOKEN"}
+        proc = subprocess.Popen([cli, "serve", "--port", str(port), "--workers", str(workers)], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 300
+            while True:
+                try:
+                    if httpx.get(f"{base}/health", timeout=2).json()["status"] == "ok":
+                        break
+                except (httpx.TransportError, ValueError):
+                    pass
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise SystemExit(f"the service with {workers} workers did not come up")
+                time.sleep(0.2)
+            _client_run(base, notes[:8 * workers], 2 * workers, proc.pid)  # warm-up: every worker's first requests
+            out[str(workers)] = [_client_run(base, notes, clients, proc.pid) for clients in SERVICE_CLIENTS]
+        finally:
+            proc.terminate()
+            proc.wait(timeout=120)
+    return out
+
+
 # -- gate equivalence -----------------------------------------------------------------------------------------
 def gate_equivalence(shared: Path) -> dict[str, Any]:
     _quiet()
@@ -470,6 +572,23 @@ def report(res: dict[str, Any]) -> None:
                           f"{int(k) / 1e6:g} M characters {v['seconds']} s ({v['cpu_seconds']} CPU s, {v['mentions']:,} "
                           f"mentions, error {v['error']})" for k, v in ln.items() if k.isdigit())
                       + f"; peak RSS {ln['ru_maxrss_mb']:.0f} MB")
+    if "short_notes" in res:
+        sn = res["short_notes"]
+        b, c = sn["runs"]["baseline"], sn["runs"]["cptscan"]
+        console.print(f"[bold]Short positive notes[/] ({c['notes']} of ~{c['bytes'] / c['notes']:.0f} bytes, the benchmark's "
+                      f"own): baseline {b['notes_per_s']:.1f} notes/s, cptscan {c['notes_per_s']:.1f} notes/s "
+                      f"(best of {len(c['repeat_seconds'])}): {sn['ratio']}x the baseline (goal >= 5x)")
+    if "service" in res:
+        sv = Table(title="HTTP service (`cptscan serve --workers W`, one ~900-character note a request)")
+        for col in ("workers", "clients", "requests", "failures", "requests/s", "p50 ms", "p95 ms",
+                    "service CPU ms / request", "cores used (service + clients)"):
+            sv.add_column(col, justify="right")
+        for workers, rows in res["service"]["workers"].items():
+            for r in rows:
+                sv.add_row(workers, str(r["clients"]), str(r["requests"]), str(r["failures"]), f"{r['requests_per_s']:.1f}",
+                           f"{r['p50_ms']:.1f}", f"{r['p95_ms']:.1f}",
+                           f"{1000 * r['service_cpu_seconds'] / r['requests']:.1f}", f"{r['cores_used']:.2f}")
+        console.print(sv)
     eq = res["gate_equivalence"]
     console.print("[bold]Gate equivalence[/] (full result dicts, gate vs use_gate=False): " + "; ".join(
         f"{k}: {v['mismatches']} mismatches / {v['notes']} notes ({v['gated_in']} gated in)" for k, v in eq.items()))
@@ -515,7 +634,17 @@ def goals(res: dict[str, Any]) -> list[dict[str, Any]]:
 PARTS: dict[str, Any] = {
     "cold_start": lambda shared: cold_start(),
     "long_notes": lambda shared: in_subprocess("long_notes", shared),
+    "service": lambda shared: {"workers": service_throughput()},
+    "short_notes": lambda shared: short_notes(shared),
 }
+
+
+def short_notes(shared: Path) -> dict[str, Any]:
+    """The baseline (once) and cptscan (best of ``REPEATS``) on the short positive notes, as the throughput
+    runs are measured: each in its own process, loading excluded."""
+    runs = {"baseline": best_run("baseline", shared, "short", None, 1),
+            "cptscan": best_run("cptscan", shared, "short", None, REPEATS)}
+    return {"runs": runs, "ratio": round(runs["cptscan"]["mb_per_s"] / runs["baseline"]["mb_per_s"], 2)}
 
 
 def run_parts(names: list[str], shared: Path) -> dict[str, Any]:
