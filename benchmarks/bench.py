@@ -33,6 +33,9 @@ from pathlib import Path
 from typing import Any, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import synthetic  # noqa: E402  (the benchmark's own notes)
+
 RESULTS = ROOT / "benchmarks" / "results" / "bench.json"
 SEED = 2026
 #: cptscan runs are repeated and the fastest kept (a 1-second run on a shared 2-core machine varies by 30%);
@@ -77,9 +80,16 @@ def dev_positives(shared: Path) -> list[dict]:
     return [n for n in dev_notes(shared) if n["note_id"] in positive]
 
 
+#: how many short positive notes (``synthetic.short_positive_notes``) the ``short_notes`` part scans
+SHORT_NOTES = 400
+
+
 def note_set(shared: Path, subset: str, sample: Optional[int] = None) -> list[dict]:
     """``all``: every non-empty MTSamples transcription + the dev-set positives; ``relevant``: the dev-set
-    positives + the MTSamples rows listed in relevant_rows.tsv. ``sample``: a seeded random sample, in order."""
+    positives + the MTSamples rows listed in relevant_rows.tsv; ``short``: the benchmark's own ~900-character
+    positive notes. ``sample``: a seeded random sample, in order."""
+    if subset == "short":
+        return synthetic.short_positive_notes(SHORT_NOTES)
     mts = mtsamples(shared)
     if subset == "relevant":
         wanted = relevant_ids(shared)
@@ -338,6 +348,160 @@ def latency(shared: Path, calls: int = 300) -> dict[str, Any]:
             "p50_ms": round(q[49], 2), "p95_ms": round(q[94], 2), "p99_ms": round(q[98], 2), "max_ms": round(times[-1], 2)}
 
 
+# -- cold start -----------------------------------------------------------------------------------------------
+def cold_start(repeats: int = REPEATS) -> dict[str, Any]:
+    """``cptscan scan`` of one ~900-character note of the benchmark's own, as a user runs it: the whole
+    process (interpreter, imports, loading the pipeline and models, the scan, writing the line)."""
+    cli = str(Path(sys.executable).with_name("cptscan"))
+    with tempfile.TemporaryDirectory() as tmp:
+        notes, out = Path(tmp) / "one.jsonl", Path(tmp) / "out.jsonl"
+        notes.write_text(json.dumps(synthetic.short_positive_notes(1)[0]) + "\n", encoding="utf-8")
+        walls, cpus = [], []
+        for _ in range(repeats):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            subprocess.run([cli, "scan", str(notes), "-o", str(out), "-q"], cwd=ROOT, check=True)
+            walls.append(time.perf_counter() - t)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        codes = [c["code"] for c in json.loads(out.read_text())["codes"]]
+    return {"seconds": round(min(walls), 2), "cpu_seconds": round(min(cpus), 2),
+            "repeat_seconds": [round(w, 2) for w in walls], "codes": codes}
+
+
+# -- long notes -----------------------------------------------------------------------------------------------
+LONG_NOTE_CHARS = (500_000, 1_000_000, 2_000_000)
+
+
+def long_notes() -> dict[str, Any]:
+    """One scanner (default time budget) scanning one note each of 0.5, 1 and 2 million characters built by
+    repeating the benchmark's own service paragraphs (``synthetic.long_note_text``): time grows with the
+    length if no step compares every mention (or cue, or sentence) with every other."""
+    _quiet()
+    import cptscan
+
+    scanner = cptscan.load()
+    scanner.scan_text(synthetic.short_positive_notes(1)[0]["text"])  # warm-up
+    out = {}
+    for chars in LONG_NOTE_CHARS:
+        text = synthetic.long_note_text(chars)
+        wall, cpu = time.perf_counter(), _cpu()
+        result = scanner.scan_text(text, note_id=f"long-{chars}")
+        out[str(chars)] = {"chars": len(text), "seconds": round(time.perf_counter() - wall, 2),
+                           "cpu_seconds": round(_cpu() - cpu, 2), "mentions": len(result["mentions"]),
+                           "codes": [c["code"] for c in result["codes"]],
+                           "error": result["error"]["code"] if result["error"] else None}
+    out["time_budget"] = scanner.time_budget
+    out["ru_maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return out
+
+
+def in_subprocess(mode: str, shared: Path) -> dict[str, Any]:
+    """``--worker mode`` in a fresh process (its own memory, a cold start of its own); its JSON result."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
+        path = tmp.name
+    subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", mode, "--shared", str(shared),
+                    "--out", path], cwd=ROOT, check=True)
+    result = json.loads(Path(path).read_text())
+    os.unlink(path)
+    return result
+
+
+# -- the HTTP service ------------------------------------------------------------------------------------------
+SERVICE_WORKERS = (1, 2)
+SERVICE_CLIENTS = (1, 2, 8)
+SERVICE_REQUESTS = 240  # per run, shared among the clients
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and its living descendants (the service and its workers)."""
+    total = 0.0
+    for p in _tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            pass
+    return total
+
+
+def _client_run(base: str, notes: list[dict], clients: int, service_pid: int) -> dict[str, Any]:
+    """``clients`` threads, each with its own connection, posting its share of ``notes`` one after another;
+    the service's CPU seconds (all its processes) and the clients' are counted too: on a shared 2-core
+    machine they say whether a run was short of cores."""
+    import httpx
+
+    latencies: list[float] = []
+    failures = []
+
+    def client(share: list[dict]) -> None:
+        with httpx.Client(base_url=base, timeout=120) as http:
+            for note in share:
+                t = time.perf_counter()
+                status = http.post("/v1/scan", json=note).status_code
+                latencies.append((time.perf_counter() - t) * 1000)
+                if status != 200:
+                    failures.append(status)
+
+    threads = [threading.Thread(target=client, args=(notes[i::clients],)) for i in range(clients)]
+    started, service_cpu, client_cpu = time.perf_counter(), _tree_cpu(service_pid), time.process_time()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    service_cpu, client_cpu = _tree_cpu(service_pid) - service_cpu, time.process_time() - client_cpu
+    q = statistics.quantiles(latencies, n=100)
+    return {"clients": clients, "requests": len(latencies), "failures": len(failures), "seconds": round(elapsed, 2),
+            "requests_per_s": round(len(latencies) / elapsed, 1), "p50_ms": round(q[49], 1), "p95_ms": round(q[94], 1),
+            "service_cpu_seconds": round(service_cpu, 2), "client_cpu_seconds": round(client_cpu, 2),
+            "cores_used": round((service_cpu + client_cpu) / elapsed, 2)}
+
+
+def service_throughput() -> dict[str, Any]:
+    """``cptscan serve --workers W`` on loopback, W = 1 and 2; for each, 1, 2 and 8 concurrent clients post
+    ~900-character notes of the benchmark's own (``synthetic.short_positive_notes``), one per request:
+    requests per second, per-request latency, and the CPU the service and the clients used. The clients run
+    on the same 2 cores as the service."""
+    import httpx
+
+    cli = str(Path(sys.executable).with_name("cptscan"))
+    notes = synthetic.short_positive_notes(SERVICE_REQUESTS)
+    out: dict[str, Any] = {}
+    for workers in SERVICE_WORKERS:
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        env = {k: v for k, v in os.environ.items() if k != "CPTSCAN_TOKEN"}
+        proc = subprocess.Popen([cli, "serve", "--port", str(port), "--workers", str(workers)], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 300
+            while True:
+                try:
+                    if httpx.get(f"{base}/health", timeout=2).json()["status"] == "ok":
+                        break
+                except (httpx.TransportError, ValueError):
+                    pass
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise SystemExit(f"the service with {workers} workers did not come up")
+                time.sleep(0.2)
+            _client_run(base, notes[:8 * workers], 2 * workers, proc.pid)  # warm-up: every worker's first requests
+            out[str(workers)] = [_client_run(base, notes, clients, proc.pid) for clients in SERVICE_CLIENTS]
+        finally:
+            proc.terminate()
+            proc.wait(timeout=120)
+    return out
+
+
 # -- gate equivalence -----------------------------------------------------------------------------------------
 def gate_equivalence(shared: Path) -> dict[str, Any]:
     _quiet()
@@ -396,6 +560,35 @@ def report(res: dict[str, Any]) -> None:
     console.print(f"[bold]Latency[/] scan_text on a {lat['note_bytes']:,}-byte note ({lat['source_note']} padded, codes "
                   f"{lat['codes']}, same as unpadded: {lat['codes_same_as_unpadded']}): p50 {lat['p50_ms']} ms, "
                   f"p95 {lat['p95_ms']} ms, p99 {lat['p99_ms']} ms over {lat['calls']} calls")
+    if "cold_start" in res:
+        cs = res["cold_start"]
+        console.print(f"[bold]Cold start[/] `cptscan scan` of one ~900-character note (whole process, best of "
+                      f"{len(cs['repeat_seconds'])}): {cs['seconds']} s wall, {cs['cpu_seconds']} CPU s "
+                      f"(codes {cs['codes']}; load average {cs['loadavg_before']})")
+    if "long_notes" in res:
+        ln = res["long_notes"]
+        console.print("[bold]Long notes[/] (one note each, the benchmark's own paragraphs repeated; time budget "
+                      f"{ln['time_budget']:g} s): " + "; ".join(
+                          f"{int(k) / 1e6:g} M characters {v['seconds']} s ({v['cpu_seconds']} CPU s, {v['mentions']:,} "
+                          f"mentions, error {v['error']})" for k, v in ln.items() if k.isdigit())
+                      + f"; peak RSS {ln['ru_maxrss_mb']:.0f} MB")
+    if "short_notes" in res:
+        sn = res["short_notes"]
+        b, c = sn["runs"]["baseline"], sn["runs"]["cptscan"]
+        console.print(f"[bold]Short positive notes[/] ({c['notes']} of ~{c['bytes'] / c['notes']:.0f} bytes, the benchmark's "
+                      f"own): baseline {b['notes_per_s']:.1f} notes/s, cptscan {c['notes_per_s']:.1f} notes/s "
+                      f"(best of {len(c['repeat_seconds'])}): {sn['ratio']}x the baseline (goal >= 5x)")
+    if "service" in res:
+        sv = Table(title="HTTP service (`cptscan serve --workers W`, one ~900-character note a request)")
+        for col in ("workers", "clients", "requests", "failures", "requests/s", "p50 ms", "p95 ms",
+                    "service CPU ms / request", "cores used (service + clients)"):
+            sv.add_column(col, justify="right")
+        for workers, rows in res["service"]["workers"].items():
+            for r in rows:
+                sv.add_row(workers, str(r["clients"]), str(r["requests"]), str(r["failures"]), f"{r['requests_per_s']:.1f}",
+                           f"{r['p50_ms']:.1f}", f"{r['p95_ms']:.1f}",
+                           f"{1000 * r['service_cpu_seconds'] / r['requests']:.1f}", f"{r['cores_used']:.2f}")
+        console.print(sv)
     eq = res["gate_equivalence"]
     console.print("[bold]Gate equivalence[/] (full result dicts, gate vs use_gate=False): " + "; ".join(
         f"{k}: {v['mismatches']} mismatches / {v['notes']} notes ({v['gated_in']} gated in)" for k, v in eq.items()))
@@ -436,6 +629,37 @@ def goals(res: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+#: the parts measured apart from the throughput runs (issue 14): each a function of the shared folder, whose
+#: result is stored under its name with the time and load average of its own run (``--only`` reruns some)
+PARTS: dict[str, Any] = {
+    "cold_start": lambda shared: cold_start(),
+    "long_notes": lambda shared: in_subprocess("long_notes", shared),
+    "service": lambda shared: {"workers": service_throughput()},
+    "short_notes": lambda shared: short_notes(shared),
+}
+
+
+def short_notes(shared: Path) -> dict[str, Any]:
+    """The baseline (once) and cptscan (best of ``REPEATS``) on the short positive notes, as the throughput
+    runs are measured: each in its own process, loading excluded."""
+    runs = {"baseline": best_run("baseline", shared, "short", None, 1),
+            "cptscan": best_run("cptscan", shared, "short", None, REPEATS)}
+    return {"runs": runs, "ratio": round(runs["cptscan"]["mb_per_s"] / runs["baseline"]["mb_per_s"], 2)}
+
+
+def run_parts(names: list[str], shared: Path) -> dict[str, Any]:
+    unknown = set(names) - set(PARTS)
+    if unknown:
+        raise SystemExit(f"unknown bench part(s) {sorted(unknown)}; known: {', '.join(PARTS)}")
+    out = {}
+    for name in names:
+        print(f"[bench] {name} ...", file=sys.stderr, flush=True)
+        before = loadavg()
+        out[name] = {**PARTS[name](shared), "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                     "loadavg_before": before, "loadavg_after": loadavg()}
+    return out
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -443,7 +667,10 @@ def main(argv: Optional[list[str]] = None) -> int:
                     help="baseline on a seeded random sample of N notes of the mixed corpus (default: all notes)")
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--show", action="store_true", help="print the table of an earlier run (--out) and exit")
-    ap.add_argument("--worker", choices=("baseline", "cptscan", "cptscan_jobs2", "latency", "gate"), help=argparse.SUPPRESS)
+    ap.add_argument("--only", default=None,
+                    help=f"run only these parts, comma-separated ({', '.join(PARTS)}), and update them in --out")
+    ap.add_argument("--worker", choices=("baseline", "cptscan", "cptscan_jobs2", "latency", "gate", "long_notes"),
+                    help=argparse.SUPPRESS)
     ap.add_argument("--subset", default="all", help=argparse.SUPPRESS)
     ap.add_argument("--sample", type=int, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -457,11 +684,21 @@ def main(argv: Optional[list[str]] = None) -> int:
             out = latency(shared)
         elif args.worker == "gate":
             out = gate_equivalence(shared)
+        elif args.worker == "long_notes":
+            out = long_notes()
         else:
             out = worker(args.worker, shared, args.subset, args.sample)
         args.out.write_text(json.dumps(out))
         return 0
 
+    if args.only:
+        res = json.loads(args.out.read_text()) if args.out.exists() else {}
+        res.update(run_parts([p for p in args.only.split(",") if p], shared))
+        res["machine"], res["out"] = machine(), str(args.out)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(res, indent=2) + "\n")
+        report(res)
+        return 0
     res: dict[str, Any] = {"machine": machine(), "loadavg_before": loadavg(), "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
     all_notes = note_set(shared, "all")
     sample = args.baseline_sample if args.baseline_sample and args.baseline_sample < len(all_notes) else None
@@ -481,12 +718,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     res["jobs2_identical"] = runs["cptscan_all"]["results_sha256"] == runs["cptscan_jobs2_all"]["results_sha256"]
     for key, mode in (("latency", "latency"), ("gate_equivalence", "gate")):
         print(f"[bench] {key} ...", file=sys.stderr, flush=True)
-        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
-            path = tmp.name
-        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", mode, "--shared", str(shared),
-                        "--out", path], cwd=ROOT, check=True)
-        res[key] = json.loads(Path(path).read_text())
-        os.unlink(path)
+        res[key] = in_subprocess(mode, shared)
+    res.update(run_parts(list(PARTS), shared))
     res["loadavg_after"] = loadavg()
     res["out"] = str(args.out)
     res["goals"] = goals(res)

@@ -62,6 +62,7 @@ def scan(
     resume: bool = typer.Option(False, help="continue a killed run: keep the output's whole lines, scan the rest"),
     gate: bool = typer.Option(True, help="skip notes that cannot hold a trigger (--no-gate scans every note)"),
     max_chars: int = typer.Option(6_000_000, help="notes longer than this become error records"),
+    time_budget: float = options.TIME_BUDGET,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no summary"),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
     packs: List[str] = options.PACKS,
@@ -90,7 +91,7 @@ def scan(
         skip = _completed_lines(Path(output))
         records = (r for i, r in enumerate(records) if i >= skip)
     scanner = load(use_gate=gate, max_chars=max_chars, packs=packs, catalog_path=options.as_str(catalog),
-                   rules_only=rules_only, knowledge_dir=options.as_str(knowledge))
+                   rules_only=rules_only, knowledge_dir=options.as_str(knowledge), time_budget=time_budget)
     summary = Summary()
     results = scanner.scan(records, jobs=jobs)
     if not quiet:

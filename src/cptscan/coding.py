@@ -20,6 +20,7 @@ How mentions count, in plain words:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Optional
 
@@ -51,18 +52,33 @@ class CodingContext:
         return frozenset().union(*(self.documents.get(rule_id, frozenset()) for rule_id in mention.rule.split("+")))
 
 
-def _nearest_service(mention: Mention, services: list[Mention]) -> Optional[str]:
-    if not services:
-        return None
-    return min(services, key=lambda s: abs((s.start + s.end) - (mention.start + mention.end))).label
+class NearestService:
+    """Which service mention is nearest a mention, by the middle of each (start + end); on a tie the first of
+    them in the list, as ``min`` over the list gives. Found by bisection over the distinct middles: a long
+    note holds thousands of mentions and of services, and comparing each with each was quadratic."""
+
+    def __init__(self, services: list[Mention]):
+        self.first: dict[int, tuple[int, str]] = {}  # middle -> (place in the list, label) of the first one there
+        for i, s in enumerate(services):
+            self.first.setdefault(s.start + s.end, (i, s.label))
+        self.middles = sorted(self.first)
+
+    def __call__(self, mention: Mention) -> Optional[str]:
+        if not self.middles:
+            return None
+        middle = mention.start + mention.end
+        at = bisect_left(self.middles, middle)
+        distance = min(abs(m - middle) for m in self.middles[max(at - 1, 0):at + 1])
+        return min(self.first[m] for m in {middle - distance, middle + distance} if m in self.first)[1]
 
 
-def _reads_back(mention: Mention, services: list[Mention], service_sentences: set[Optional[int]],
-                sentence_of: dict[int, int]) -> bool:
+def _reads_back(mention: Mention, service_sentences: set[Optional[int]], sentence_of: dict[int, int],
+                earliest_end: dict[Optional[str], int]) -> bool:
     """A reading written after a service's mention in the same section, or in the same sentence, reads it too
-    (one impression over two analyses of one study), whichever service happens to be nearer."""
-    return sentence_of.get(mention.start) in service_sentences or (mention.section is not None and any(
-        s.section == mention.section and s.end <= mention.start for s in services))
+    (one impression over two analyses of one study), whichever service happens to be nearer. ``earliest_end``:
+    per section, where its first-ending service mention ends."""
+    return sentence_of.get(mention.start) in service_sentences or (
+        mention.section is not None and earliest_end.get(mention.section, mention.start + 1) <= mention.start)
 
 
 def _blocks(mentions: Iterable[Mention], index_of: dict[int, int]) -> set[Optional[int]]:
@@ -83,23 +99,24 @@ def decide(
     # perivascular-fat report does not lend its data set or software to today's plaque mention
     all_services = [m for m in mentions if m.label in ctx.service_concepts]
     affirmed_services = [m for m in all_services if m.affirmed]
+    nearest = NearestService(all_services)
     affirmed_concepts = {m.label for m in mentions if m.affirmed}
     decisions = []
     for concept in ctx.service_concepts:
         services = [m for m in affirmed_services if m.label == concept]
         note_mentions = mentions
         if not services:
-            services = _first_read_here(concept, mentions, all_services, paragraph_of, ctx)
+            services = _first_read_here(concept, mentions, all_services, nearest, paragraph_of, ctx)
             note_mentions = _with(mentions, services)
         if not services:
             continue
         entry = catalog.variant_for(concept, affirmed_concepts)
-        decisions.append(_decision(entry, services, note_mentions, all_services, sentence_of, ctx, paragraph_of))
+        decisions.append(_decision(entry, services, note_mentions, nearest, sentence_of, ctx, paragraph_of))
     return decisions
 
 
-def _first_read_here(concept: str, mentions: list[Mention], all_services: list[Mention], paragraph_of: dict[int, int],
-                     ctx: CodingContext) -> list[Mention]:
+def _first_read_here(concept: str, mentions: list[Mention], all_services: list[Mention], nearest: NearestService,
+                     paragraph_of: dict[int, int], ctx: CodingContext) -> list[Mention]:
     """A service dated earlier only by a date, read by a physician in its paragraph: this encounter's.
 
     An analysis run on a stored data set happens where a physician first interprets it, even when the data
@@ -116,7 +133,7 @@ def _first_read_here(concept: str, mentions: list[Mention], all_services: list[M
     readers = {label for name in entry.required if policies[name].dates_the_service for label in entry.elements[name]}
     # an explicit reading (a rule's, not a model's guess) written after the dated mention, in its paragraph
     readings = [m for m in mentions if m.affirmed and m.source == "rule" and m.label in readers
-                and _nearest_service(m, all_services) == concept]
+                and nearest(m) == concept]
     if not any(r.start > d.start and paragraph_of.get(r.start) == paragraph_of.get(d.start)
                for r in readings for d in dated):
         return []
@@ -140,7 +157,7 @@ def _decision(
     entry: CodeEntry,
     services: list[Mention],
     mentions: list[Mention],
-    all_services: list[Mention],
+    nearest: NearestService,
     sentence_of: dict[int, int],
     ctx: CodingContext,
     paragraph_of: dict[int, int],
@@ -153,6 +170,9 @@ def _decision(
     anchors = _blocks(services + [m for m in mentions if m.label == concept and m.assertion == "historical"],
                       sentence_of)
     service_sentences, service_paragraphs = _blocks(services, sentence_of), _blocks(services, paragraph_of)
+    earliest_end: dict[Optional[str], int] = {}
+    for s in services:
+        earliest_end[s.section] = min(earliest_end.get(s.section, s.end), s.end)
     evidence: dict[str, list[Mention]] = {}
     for name in sorted(entry.required, key=lambda n: not policies[n].anchors):
         policy, labels = policies[name], set(entry.elements[name])
@@ -161,8 +181,8 @@ def _decision(
             if m.label not in labels or m.assertion not in policy.assertions:
                 continue
             if policy.where == "nearest_service":
-                if _nearest_service(m, all_services) == concept or (
-                        policy.reads_back and _reads_back(m, services, service_sentences, sentence_of)):
+                if nearest(m) == concept or (
+                        policy.reads_back and _reads_back(m, service_sentences, sentence_of, earliest_end)):
                     found.append(m)
             elif m.section in SUBJECT_SECTIONS or sentence_of.get(m.start) in anchors:
                 found.append(m)

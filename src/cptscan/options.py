@@ -7,6 +7,8 @@ from typing import List, Optional
 
 import typer
 
+from .records import DEFAULT_TIME_BUDGET
+
 PACKS: List[str] = typer.Option([], "--pack", help="enable a code pack that is off by default (repeatable; "
                                                     "`cptscan packs` lists them)")
 CATALOG: Optional[Path] = typer.Option(None, "--catalog", exists=True, dir_okay=False,
@@ -14,6 +16,10 @@ CATALOG: Optional[Path] = typer.Option(None, "--catalog", exists=True, dir_okay=
 KNOWLEDGE: Optional[Path] = typer.Option(None, "--knowledge", exists=True, file_okay=False,
                                          help="a knowledge directory written by `cptscan knowledge` (its packs, "
                                               "catalog and models, hash-checked) instead of the packaged ones")
+
+TIME_BUDGET: float = typer.Option(DEFAULT_TIME_BUDGET, "--time-budget", min=0.001,
+                                  help="seconds one note may take; a note that takes longer becomes a "
+                                       "time_budget_exceeded error line")
 
 
 def as_str(path: Optional[Path]) -> Optional[str]:

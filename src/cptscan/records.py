@@ -110,6 +110,11 @@ class CodeDecision:
         }
 
 
+#: seconds one note may take before it becomes a ``time_budget_exceeded`` error line: generous, since a
+#: 2,000,000-character note of services scans in about 25 s on a busy 2-core machine (``bench.py``)
+DEFAULT_TIME_BUDGET = 60.0
+
+
 @dataclass(frozen=True)
 class ScanError:
     """Why a note could not be scanned: a stable code for machines, a message for people."""

@@ -31,10 +31,10 @@ from . import __version__
 from .catalog import Catalog, parse_date
 from .coding import CodingContext, decide
 from .nlp.components import MENTIONS
-from .nlp.extensions import sentence_windows, text_of
+from .nlp.extensions import TimeBudgetExceeded, sentence_windows, text_of
 from .nlp.gate import Gate
 from .nlp.pipeline import build_pipeline, make_doc, mentions_of, run
-from .records import HEADER_FIELDS, Mention, Note, ScanError
+from .records import DEFAULT_TIME_BUDGET, HEADER_FIELDS, Mention, Note, ScanError
 from .knowledge import Knowledge, knowledge_for
 from .rules import RuleSet
 from .textprep import looks_binary, prepare
@@ -134,6 +134,8 @@ class Scanner:
     model_hashes: dict[str, str] = field(default_factory=dict)
     use_gate: bool = True
     max_chars: int = DEFAULT_MAX_CHARS
+    #: seconds a note may take before it becomes a ``time_budget_exceeded`` error line (None: no limit)
+    time_budget: Optional[float] = DEFAULT_TIME_BUDGET
 
     @property
     def catalog(self) -> Catalog:
@@ -190,6 +192,12 @@ class Scanner:
             if isinstance(item, Note):
                 try:
                     result = self._result(item, self._parse(item))
+                except TimeBudgetExceeded:
+                    log.warning("note %s not scanned: time budget of %g s exceeded", item.note_id, self.time_budget)
+                    error = ScanError("time_budget_exceeded",
+                                      f"the note was not scanned within its time budget of {self.time_budget:g} s "
+                                      f"({len(item.text):,} characters); split it or raise the budget")
+                    result = self._error_line(item.header(), error)
                 except Exception as exc:  # a fault of ours on one note must not cost the batch its other notes
                     log.error("note %s not scanned: internal error %s", item.note_id, type(exc).__name__)
                     error = ScanError("internal_error",
@@ -203,6 +211,7 @@ class Scanner:
 
     def _parse(self, note: Note) -> Optional[Doc]:
         """The pipeline's Doc for a note the gate lets through, None for one it turns away."""
+        deadline = time.monotonic() + self.time_budget if self.time_budget is not None else None
         # The gate first reads the note with every line joined (a superset of any prepared text: preparing
         # only joins lines and adds punctuation), so the notes it turns away are never prepared.
         if self.use_gate and not self.gate.passes(note.text.replace("\n", " ")):
@@ -210,7 +219,7 @@ class Scanner:
         text = prepare(note.text)
         if self.use_gate and not self.gate.passes(text):
             return None
-        doc = make_doc(self.nlp, text, note.date_of_service, note.note_type)
+        doc = make_doc(self.nlp, text, note.date_of_service, note.note_type, deadline)
         return run(self.nlp, doc, self.anchor_labels)
 
     def _result(self, note: Note, doc: Optional[Doc]) -> dict:
@@ -394,10 +403,12 @@ def _next_result(results: Any, workers: list) -> tuple[int, Optional[list[dict]]
 
 
 def load(use_gate: bool = True, max_chars: int = DEFAULT_MAX_CHARS, catalog_path: Optional[str] = None,
-         packs: Sequence[str] = (), rules_only: bool = False, knowledge_dir: Optional[str] = None) -> Scanner:
+         packs: Sequence[str] = (), rules_only: bool = False, knowledge_dir: Optional[str] = None,
+         time_budget: Optional[float] = DEFAULT_TIME_BUDGET) -> Scanner:
     """The ready-to-use scanner: the default code packs plus ``packs``, a site catalog if given, the verified
     models (missing ones are an error unless ``rules_only``); pipeline built once. ``knowledge_dir`` is a
-    directory written by ``Knowledge.to_disk`` (its packs, catalog and models, hash-checked) instead."""
+    directory written by ``Knowledge.to_disk`` (its packs, catalog and models, hash-checked) instead.
+    ``time_budget``: seconds one note may take (None: no limit)."""
     from .models import load_model_components
 
     knowledge = knowledge_for(packs, catalog_path, knowledge_dir)
@@ -409,4 +420,5 @@ def load(use_gate: bool = True, max_chars: int = DEFAULT_MAX_CHARS, catalog_path
         model_hashes=hashes,
         use_gate=use_gate,
         max_chars=max_chars,
+        time_budget=time_budget,
     )

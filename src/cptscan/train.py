@@ -82,7 +82,7 @@ def training_data_sha256(root: Path) -> str:
 def _sentencizer():
     """The scanner's tokenizer and sentence component alone: inference segmentation, without the rules."""
     import spacy
-    from medspacy.custom_tokenizer import create_medspacy_tokenizer
+    from .nlp.medspacy_parts import create_medspacy_tokenizer
 
     nlp = spacy.blank("en")
     nlp.tokenizer = create_medspacy_tokenizer(nlp)

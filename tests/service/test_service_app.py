@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from cptscan.service import create_app, is_loopback, resolve_token
 
+TOKEN = "a-test-token-of-forty-characters-000000"
 NOTE = {"note_id": "N-1", "chart_id": "C-1", "date_of_service": "2026-03-14", "note_type": "radiology_report",
         "text": "CCTA with AI quantitative plaque analysis; interpreted by me."}
 
@@ -54,17 +55,46 @@ def test_health_and_docs(client):
     assert r.status_code == 200
     assert r.json() == {"status": "ok", "versions": {"cptscan": "test", "catalog": "fake", "rules": "fake",
                                                       "models": {}}}
-    assert client.get("/docs").status_code == 200
     assert "/v1/scan" in client.get("/openapi.json").json()["paths"]
 
 
+def test_docs_work_offline(client):
+    """/docs is our own page: nothing loaded from a CDN (Swagger UI's is blank offline); /redoc is gone."""
+    page = client.get("/docs")
+    assert page.status_code == 200 and "POST /v1/scan" in page.text and "/openapi.json" in page.text
+    assert "<script" not in page.text and "http" not in page.text
+    assert client.get("/redoc").status_code == 404
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/v1/scan", {"text": "PATIENTNAME has chest pain"}),                                  # no note_id
+    ("/v1/scan", {"notes": [{"note_id": "N-1", "text": "PATIENTNAME has chest pain", "chart_id": {"x": 1}}]}),
+    ("/v1/reconcile", {"notes": [{"note_id": "N-1", "text": "PATIENTNAME has chest pain"}],
+                       "claims": [{"chart_id": "C-1", "lines": [{"code": "7557X", "date_of_service": "x"}]}]}),
+])
+def test_422_never_echoes_the_submitted_text(client, path, body):
+    r = client.post(path, json=body)
+    assert r.status_code == 422
+    assert "PATIENTNAME" not in r.text and "chest pain" not in r.text
+    assert all({"loc", "msg", "type"} >= set(error) for error in r.json()["detail"])
+
+
+def test_a_short_token_is_refused_at_start_up(fake_scanner):
+    with pytest.raises(ValueError, match="at least 32"):
+        create_app(scanner=fake_scanner, token="s3cret")
+
+
 def test_token_required_when_set(fake_scanner):
-    with TestClient(create_app(scanner=fake_scanner, token="s3cret")) as c:
+    with TestClient(create_app(scanner=fake_scanner, token=TOKEN)) as c:
         assert c.post("/v1/scan", json=NOTE).status_code == 401
         assert c.post("/v1/scan", json=NOTE, headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert c.post("/v1/reconcile", json={"notes": []}).status_code == 401
-        ok = c.post("/v1/scan", json=NOTE, headers={"Authorization": "Bearer s3cret"})
+        ok = c.post("/v1/scan", json=NOTE, headers={"Authorization": f"Bearer {TOKEN}"})
         assert ok.status_code == 200
+        for scheme in ("bearer", "BEARER", "BeArEr"):  # the scheme is case-insensitive, the token is not
+            assert c.post("/v1/scan", json=NOTE, headers={"Authorization": f"{scheme} {TOKEN}"}).status_code == 200
+        assert c.post("/v1/scan", json=NOTE, headers={"Authorization": f"Bearer {TOKEN.upper()}"}).status_code == 401
+        assert c.post("/v1/scan", json=NOTE, headers={"Authorization": f"Basic {TOKEN}"}).status_code == 401
         assert c.get("/health").status_code == 200  # probes need no secret
 
 
@@ -109,7 +139,7 @@ def test_non_loopback_bind_needs_a_token(monkeypatch):
     assert resolve_token("127.0.0.1", None) is None
     with pytest.raises(ValueError, match="without a token"):
         resolve_token("0.0.0.0", None)
-    assert resolve_token("0.0.0.0", "t") == "t"
+    assert resolve_token("0.0.0.0", TOKEN) == TOKEN
     monkeypatch.setenv("CPTSCAN_TOKEN", "from-env")
     assert resolve_token("0.0.0.0", None) == "from-env"
     assert resolve_token("127.0.0.1", None) == "from-env"

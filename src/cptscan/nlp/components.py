@@ -15,9 +15,6 @@ from typing import Any, Optional
 
 import numpy
 from spacy.attrs import SENT_START
-from medspacy.context import ConText, ConTextRule
-from medspacy.section_detection import Sectionizer, SectionRule
-from medspacy.target_matcher import TargetMatcher, TargetRule
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -27,6 +24,9 @@ from ..rules.patterns import required_words
 from .dates import anchor_dates, sentence_dates
 from .extensions import FEATURES, MENTIONS, text_of, token_sentences
 from .layout import Layout
+from .intervals import SpanIndex, touching_groups
+from .medspacy_parts import (ConText, ConTextGraph, ConTextModifier, ConTextRule, Sectionizer, SectionRule,
+                             TargetMatcher, TargetRule)
 from .windows import RuleMatcher, RuleSentences, SentenceMatcher, TargetSentences, match_in_windows
 
 SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*$")
@@ -97,6 +97,54 @@ def make_sections(nlp: Language, name: str, span_group: str, knowledge: Knowledg
     return sectionizer
 
 
+class SentenceConTextGraph(ConTextGraph):
+    """medspaCy's ConText graph, with the same scopes and edges, found without comparing every pair.
+
+    medspaCy compares every cue with every other cue (scope limits) and with every target: on a long note,
+    where cues and targets grow with its length, that is quadratic (2,240,000 comparisons on 200,000
+    characters). A cue's scope never leaves its sentence and scopes only shrink, so two cues whose first
+    scopes share no position never limit each other, and a cue modifies only targets meeting its scope:
+    each group of touching scopes is compared within itself, in medspaCy's order, and each cue with the
+    targets near its scope, in the targets' order, with medspaCy's own tests.
+    """
+
+    def update_scopes(self) -> None:
+        for group in touching_groups([m.scope_span for m in self.modifiers]):
+            for a, i in enumerate(group):
+                for j in group[a + 1:]:
+                    self.modifiers[i].limit_scope(self.modifiers[j])
+                    self.modifiers[j].limit_scope(self.modifiers[i])
+
+    def apply_modifiers(self) -> None:
+        targets = list(self.targets)
+        index = SpanIndex([(t.start, t.end) for t in targets])
+        for modifier in self.modifiers:
+            for i in index.meeting(*modifier.scope_span):
+                if modifier.modifies(targets[i]):
+                    modifier.modify(targets[i])
+        self.edges = []
+        for modifier in self.modifiers:
+            modifier.reduce_targets()
+            self.edges.extend((target, modifier) for target in modifier._targets)
+
+
+class SentenceConText(ConText):
+    """medspaCy's ConText (its rules, matcher and results) on a ``SentenceConTextGraph``; cptscan neither
+    prunes cues that overlap targets nor maps ConText categories to span attributes, so neither is done."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        matcher = self._ConText__matcher
+        graph = SentenceConTextGraph(targets=list(doc.spans[self.span_group_name]))
+        graph.modifiers = [ConTextModifier(matcher.rule_map[self.nlp.vocab[match_id].text], start, end, doc,
+                                           max_scope=self.max_scope) for match_id, start, end in matcher(doc)]
+        graph.update_scopes()
+        graph.apply_modifiers()
+        for target, modifier in graph.edges:
+            target._.modifiers += (modifier,)
+        doc._.context_graph = graph
+        return doc
+
+
 @Language.factory("cptscan_context", default_config={"span_group": MENTIONS, "use_default_rules": True,
                                                     "knowledge": DEFAULT_KNOWLEDGE})
 def make_context(nlp: Language, name: str, span_group: str, use_default_rules: bool, knowledge: Knowledge) -> ConText:
@@ -104,12 +152,12 @@ def make_context(nlp: Language, name: str, span_group: str, use_default_rules: b
     service-level modifiers (context_rules.json).
 
     Cues are matched only in sentences that hold a target: a cue's scope never leaves its sentence, so cues
-    elsewhere modify nothing, and matching them would grow medspaCy's pairwise scope update (quadratic in
-    the number of cues) with the note's length. Labels marked ``"context_alone": false`` (a body site: "no
+    elsewhere modify nothing; the cues and targets are then compared sentence by sentence
+    (``SentenceConText``), not each with each. Labels marked ``"context_alone": false`` (a body site: "no
     chest pain" on every line of a long note) get ConText only in sentences that also hold another target,
     which are the only ones where they count.
     """
-    context = ConText(
+    context = SentenceConText(
         nlp, name=name, rules="default" if use_default_rules else None, input_span_type="group",
         span_group_name=span_group, span_attrs=None,
     )

@@ -6,6 +6,8 @@ spaCy rebuilds ``doc.text`` from the tokens on every access and walks every toke
 
 from __future__ import annotations
 
+import time
+
 import numpy
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
@@ -13,6 +15,7 @@ from spacy.tokens import Doc, Span
 MENTIONS = "cptscan_mentions"
 FEATURES = "cptscan_features"  # the sentence classifiers' shared feature matrix, dropped by the finalizer
 TEXT = "cptscan_text"
+DEADLINE = "cptscan_deadline"  # time.monotonic() by which the note must be scanned (its time budget), or None
 
 Window = tuple[int, int]  # token offsets [start, end)
 
@@ -21,9 +24,22 @@ for _name, _default in (("cptscan_assertion", "affirmed"), ("cptscan_cues", ()),
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=_default)
 for _name, _default in (("cptscan_dos", None), ("cptscan_note_type", None), ("cptscan_admin_cues", ()),
-                        ("cptscan_layout", None), (FEATURES, None), (TEXT, None)):
+                        ("cptscan_layout", None), (FEATURES, None), (TEXT, None), (DEADLINE, None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
+
+
+class TimeBudgetExceeded(Exception):
+    """A note's scan outlived its time budget: the scanner gives that note an error line and goes on."""
+
+
+def check_deadline(doc: Doc) -> None:
+    """Raises ``TimeBudgetExceeded`` once the note's deadline has passed. Called between pipeline steps and
+    between the sentence windows of the matchers, the steps whose time grows with the note, so a note ends
+    within one window's work of its budget instead of holding its worker (and a service's callers)."""
+    deadline = doc._.get(DEADLINE)
+    if deadline is not None and time.monotonic() > deadline:
+        raise TimeBudgetExceeded()
 
 
 def text_of(doc: Doc) -> str:

@@ -25,7 +25,7 @@ from typing import Any, Iterable, Optional
 from ..rules import RuleSet, load_rules
 from ..rules.patterns import RequirementIndex, rule_words
 from spacy.lang.en import English
-from medspacy.custom_tokenizer import create_medspacy_tokenizer
+from .medspacy_parts import create_medspacy_tokenizer
 
 
 @lru_cache(maxsize=1)

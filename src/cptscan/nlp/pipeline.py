@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Optional
 
 import spacy
-from medspacy.custom_tokenizer import create_medspacy_tokenizer
+from .medspacy_parts import create_medspacy_tokenizer
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -19,7 +19,8 @@ from ..records import Mention, Modifier
 from ..knowledge import Knowledge
 from ..rules import RuleSet, load_rules
 from .components import MENTIONS
-from .extensions import text_of
+from .extensions import check_deadline, text_of
+from .intervals import SpanIndex
 
 PIPE_NAMES = ("cptscan_sentences", "cptscan_targets", "cptscan_sections", "cptscan_context",
               "cptscan_document_kind", "cptscan_layout", "cptscan_assertion")
@@ -47,18 +48,23 @@ def run(nlp: Language, doc: Doc, anchors: frozenset[str]) -> Doc:
 
     Such a note can report nothing (evidence is reported only next to a service or a heart CT), and nine
     in ten notes the gate lets through are of that kind; sections, ConText and the classifiers would only
-    spend time on them. A note with an anchor runs every component, as ``nlp(doc)`` would.
+    spend time on them. A note with an anchor runs every component, as ``nlp(doc)`` would. Between steps,
+    a note past its deadline (``make_doc``) raises ``TimeBudgetExceeded``.
     """
     for name, proc in nlp.pipeline:
+        check_deadline(doc)
         doc = proc(doc)
         if name == "cptscan_targets" and not any(s.label_ in anchors for s in doc.spans.get(MENTIONS, [])):
             return doc
     return doc
 
 
-def make_doc(nlp: Language, text: str, date_of_service: Optional[str], note_type: Optional[str]) -> Doc:
-    """A tokenised Doc carrying the note facts the components need (dates are compared with the DOS)."""
+def make_doc(nlp: Language, text: str, date_of_service: Optional[str], note_type: Optional[str],
+             deadline: Optional[float] = None) -> Doc:
+    """A tokenised Doc carrying the note facts the components need (dates are compared with the DOS) and
+    the ``time.monotonic()`` its scan must end by (None: no limit)."""
     doc = nlp.make_doc(text)
+    doc._.cptscan_deadline = deadline
     doc._.cptscan_text = text  # the tokenizer keeps every character: doc.text == text, without the join
     doc._.cptscan_dos = date_of_service
     doc._.cptscan_note_type = note_type
@@ -77,8 +83,10 @@ def mentions_of(doc: Doc, rules: Optional[RuleSet] = None) -> list[Mention]:
     excluded = set(rules.labels_with_role("exclusion"))
     raw = _raw_mentions(doc)
     exclusions = [m for m in raw if m.label in excluded]
+    index = SpanIndex([(x.start, x.end) for x in exclusions])
     kept = [m for m in raw if m.label not in excluded
-            and not any(x.start <= m.start and m.end <= x.end for x in exclusions)]
+            and not any(exclusions[i].start <= m.start and m.end <= exclusions[i].end
+                        for i in index.meeting(m.start, m.end))]
     return _merge_adjacent(sorted(kept, key=lambda m: (m.label, m.start, m.end)), text_of(doc),
                            rules.context["assertion_precedence"], rules.context["assertion_of_category"])
 

@@ -19,17 +19,18 @@ they find exactly what medspaCy's matchers find on the whole note, restricted to
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any, Callable, Iterable
 
 import numpy
-from medspacy.common.util import prune_overlapping_matches
+from .medspacy_parts import prune_overlapping_matches
 from spacy.attrs import LOWER
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from ..rules.patterns import RequirementIndex, rule_words
-from .extensions import Window, sentence_windows
+from .extensions import Window, check_deadline, sentence_windows
 
 Selector = Callable[[Doc], list[Window]]
 
@@ -88,7 +89,7 @@ class TargetSentences:
             return []
         sentences = sentence_windows(doc)
         first_tokens = [start for start, _ in sentences]
-        wanted = {sentences[int(numpy.searchsorted(first_tokens, s, side="right")) - 1] for s in starts}
+        wanted = {sentences[bisect_right(first_tokens, s) - 1] for s in starts}
         return merge(wanted)
 
 
@@ -96,6 +97,7 @@ def match_in_windows(matcher: Callable[[Any], list], doc: Doc, windows: list[Win
     """A spaCy ``Matcher`` run on each window, with match offsets in the document."""
     matches = []
     for start, end in windows:
+        check_deadline(doc)
         matches.extend((key, start + s, start + e) for key, s, e in matcher(doc[start:end]))
     return matches
 
@@ -117,7 +119,8 @@ class _WindowedMedspacyMatcher:
         phrase_matcher = self.matcher._MedspacyMatcher__phrase_matcher
         for start, end in windows:  # spaCy's PhraseMatcher, unlike its Matcher, gives document offsets for a Span
             matches.extend(phrase_matcher(doc[start:end]))
-        matches.extend(m for m in self.matcher._MedspacyMatcher__regex_matcher(doc) if _inside(m, windows))
+        starts = [start for start, _ in windows]
+        matches.extend(m for m in self.matcher._MedspacyMatcher__regex_matcher(doc) if _inside(m, windows, starts))
         return prune_overlapping_matches(matches) if self.matcher._prune else matches
 
 
@@ -163,6 +166,7 @@ class RuleMatcher(_WindowedMedspacyMatcher):
         matches: list[tuple[int, int, int]] = []
         candidates = self.sentences.candidates(doc)
         for (start, end), indices in candidates:
+            check_deadline(doc)
             window = doc[start:end]
             for i in indices:
                 if self.rule_matchers[i] is not None:
@@ -171,5 +175,8 @@ class RuleMatcher(_WindowedMedspacyMatcher):
         return self._finish(doc, matches, merge(window for window, _ in candidates))
 
 
-def _inside(match: tuple[int, int, int], windows: list[Window]) -> bool:
-    return any(start <= match[1] and match[2] <= end for start, end in windows)
+def _inside(match: tuple[int, int, int], windows: list[Window], starts: list[int]) -> bool:
+    """Whether a match lies inside one of ``windows`` (sorted and apart, as ``merge`` gives them; ``starts``
+    their starts): only the last window starting at or before the match can hold it."""
+    at = bisect_right(starts, match[1]) - 1
+    return at >= 0 and match[2] <= windows[at][1]

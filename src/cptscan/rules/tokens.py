@@ -25,7 +25,7 @@ def _pieces(word: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _tokenizer():
     import spacy
-    from medspacy.custom_tokenizer import create_medspacy_tokenizer
+    from ..nlp.medspacy_parts import create_medspacy_tokenizer
 
     return create_medspacy_tokenizer(spacy.blank("en"))
 
