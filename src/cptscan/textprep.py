@@ -85,7 +85,7 @@ def looks_binary(text: str, sample: int = 4096) -> bool:
 # a dictated "period" becomes blanks and a full stop), so evidence offsets need no map back to the note.
 
 BULLET_OR_FIELD = re.compile(r"(?:[-*\u2022\u00b7+>#]|\d{1,2}[.)]\s|[A-Za-z][.)]\s|\[[ xX]?\]|\(\s?[xX ]?\s?\)|"
-                             r"[A-Z][\w /&()#'+.-]{0,40}:(?:\s|$))")
+                             r"[A-Z](?:[\w /&#'+.-]|\([^()\n]{0,40}\)){0,40}:(?:\s|$))")
 SENTENCE_DONE = re.compile(r"[.!?:]$")
 CONTINUES = re.compile(r"(?:[,/&+(\-]|\b(?:and|or|of|with|w/|the|to|for|in|on|by|a|an|at|from|as|is|was|were|are|be|"
                        r"been|not|no|than|that|which|per|vs|this|its|their|his|her|under|using|via|into|after|"

@@ -157,3 +157,9 @@ def test_a_field_naming_the_study_documents_the_input(scan):
     assert codes_of(result)["0992T"]["elements"]["input"] is True
     without_field = VENDOR_PRINTOUT.replace("Input data set: archived coronary CT angiography, contrast-enhanced\n", "")
     assert codes_of(scan(without_field, date_of_service=DOS))["0992T"]["elements"]["input"] is False
+
+
+def test_unwrap_keeps_a_field_whose_label_holds_a_name_in_brackets():
+    wrapped = ("PVAT REPORT\nResults: risk 7% over eight years, the LAD index being well above\nthe reference "
+               "range (high)\nReading (A. Physician, MD): raised inflammation; treat.")
+    assert "(high)\nReading (A. Physician, MD):" in unwrap(wrapped)

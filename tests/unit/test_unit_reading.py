@@ -56,3 +56,25 @@ def test_an_fda_cleared_device_is_not_a_cleared_finding(scanner):
     text = ("Burn clinic. Multispectral images of the left hand burn were captured with an FDA-cleared algorithmic "
             "device today; device classification: non-healing. My assessment: excise and graft on Friday.")
     assert _status(scanner, text, "0972T") == ("supported", [])
+
+
+def test_a_heading_that_names_the_tool_read_is_the_reading(scanner):
+    text = ("CORONARY CTA, performed today. The CCTA data set was sent to Cleerly for plaque quantification; "
+            "output: total plaque volume 212 mm3, noncalcified 40 mm3.\n"
+            "Impression:\n1. Mild nonobstructive disease.\n"
+            "2. Interpretation of Cleerly quantification: a modest noncalcified burden in the mid LAD for a man of "
+            "44; start a statin.")
+    assert _status(scanner, text, "75577") == ("supported", [])
+
+
+def test_a_reading_of_a_stored_ct_is_not_dated_by_the_ct(scanner):
+    # the stored study carries its own earlier date; the physician reads the analysis today (0992T convention)
+    text = ("PERIVASCULAR FAT ANALYSIS - STORED STUDY\n"
+            "Data set: coronary CT angiography acquired 01/12/2026 at an outside centre, loaded to our archive "
+            "03/01/2026. No CT today.\n"
+            "Software: CaRi-Heart perivascular fat attenuation analysis run on the loaded CCTA data set.\n"
+            "Output: fat attenuation index RCA 17.9, LAD 14.2; modelled 8-year risk 6.1%.\n"
+            "Reading (Dr. Ines Okafor, cardiology): inflammation around the right coronary is clearly raised given "
+            "the mild plaque seen on the 01/12/2026 CCTA, and I would intensify lipid therapy now.")
+    found = codes_of(scanner.scan_text(text, date_of_service="2026-03-04"))
+    assert found["0992T"]["status"] == "supported"
