@@ -1,0 +1,44 @@
+"""Vocabulary of real reports (FDA clearance names, how vendor printouts list results) and text that only
+shows a device: each phrasing gives the code a coder expects.
+
+Every note here is written for the test; none is copied from a corpus.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from unit_helpers import codes_of
+
+DOS = "2026-08-19"
+
+CASES = {
+    "former product name": (
+        "Coronary CTA done today. The CCTA data set went through vascuCAP analysis; lipid-rich core 9 mm3 in the "
+        "proximal RCA. I reviewed the analysis: a small lipid-rich lesion, start a statin.",
+        ("supported", [])),
+    "components listed without a noun": (
+        "Cardiac CTA performed today. Plaque review of the CCTA data set: calcified 40 mm3, non-calcified 210 mm3, "
+        "low-attenuation 16 mm3. My interpretation: mostly noncalcified burden in the LAD.",
+        ("documentation_gap", ["process"])),
+    "necrotic core abbreviated": (
+        "CCTA performed today. Quantitative report of the CCTA data set: LRNC 14 mm3 at the mid LAD. "
+        "My interpretation: high-risk morphology, intensify therapy.",
+        ("documentation_gap", ["process"])),
+    "plaque stage": (
+        "CCTA acquired today with quantitative plaque software output attached: plaque stage 2. "
+        "I interpreted the plaque output: moderate atherosclerosis.",
+        ("documentation_gap", ["process"])),
+}
+
+
+@pytest.mark.parametrize("text, expected", CASES.values(), ids=CASES.keys())
+def test_report_vocabulary_reaches_the_code(scanner, text, expected):
+    found = codes_of(scanner.scan_text(text, date_of_service=DOS)).get("75577")
+    assert found is not None and (found["status"], found["missing"]) == expected
+
+
+def test_a_staff_in_service_on_the_device_documents_no_service(scanner):
+    text = ("Burn unit in-service for the night nurses: how to capture images with the DeepView multispectral "
+            "camera, practised on a staff member's forearm.")
+    assert codes_of(scanner.scan_text(text, date_of_service=DOS)) == {}
