@@ -29,6 +29,9 @@ CASES = {
                       "visit.", "BURN_MULTISPECTRAL_IMAGING", "hypothetical", ("HYPOTHETICAL", "will|schedule")),
     "ordered": ("Cardiology clinic.\nCaRi-Heart perivascular fat analysis ordered.",
                 "PERIVASCULAR_FAT_ANALYSIS", "hypothetical", ("HYPOTHETICAL", "ordered")),
+    "offered-then-declined": ("Cardiology clinic.\nAI plaque analysis of the stored coronary CTA data set was offered "
+                              "today; after discussing cost he declined.",
+                              "CCTA_PLAQUE_ANALYSIS", "hypothetical", ("HYPOTHETICAL", "offered")),
     # historical
     "prior": ("Cardiology clinic.\nPrior Cleerly plaque analysis showed low plaque burden. Continue statin.",
               "CCTA_PLAQUE_ANALYSIS", "historical", ("HISTORICAL", "prior")),
@@ -135,3 +138,9 @@ def test_affirmed_service_next_to_a_negated_one(scan):
     result = scan(text, date_of_service=DOS)
     assert list(codes_of(result)) == ["75577"]
     assert "PERIVASCULAR_FAT_ANALYSIS" not in result["concepts"]
+
+
+def test_an_order_carried_out_at_this_encounter_is_a_service(scan):
+    text = ("Cardiology clinic.\nCleerly plaque analysis of today's coronary CTA data set was ordered and performed "
+            "this afternoon; total plaque volume 96 mm3. My interpretation: mild plaque, continue statin.")
+    assert codes_of(scan(text, date_of_service=DOS))["75577"]["status"] == "supported"

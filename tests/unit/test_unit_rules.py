@@ -106,3 +106,21 @@ def test_section_effects_match_the_coding_rules(rules):
     assert effects["comparison"] == "historical"
     assert effects["family_history"] == "family"
     assert effects["plan"] == "hypothetical_unless_performed"
+
+
+def test_no_word_is_a_one_word_cue_of_two_context_rules():
+    """ConText keeps one of two modifiers on the same words, so a word listed by two one-word rules
+    silently loses one rule's direction or category ("offered" once lost its backward scope this way)."""
+    rules = load_rules()
+    seen: dict[str, str] = {}
+    clashes = []
+    for rule in rules.negation["context_rules"] + rules.context["context_rules"]:
+        pattern = rule.get("pattern")
+        if not isinstance(pattern, list) or len(pattern) != 1 or set(pattern[0]) != {"LOWER"}:
+            continue
+        value = pattern[0]["LOWER"]
+        for word in value["IN"] if isinstance(value, dict) else [value]:
+            if word in seen:
+                clashes.append((word, seen[word], rule["literal"]))
+            seen[word] = rule["literal"]
+    assert clashes == []

@@ -18,6 +18,8 @@ OTHER_TARGET = {
                       "today's neck CTA. I reviewed the software output: lipid-rich plaque, refer to surgery.",
     "femoral plaque": "Lower extremity CTA today. AI-based plaque analysis software quantified superficial "
                       "femoral artery plaque. My interpretation: severe calcified disease.",
+    "carotid fat": "Vascular clinic. CaRi-Heart perivascular fat analysis around both carotid bifurcations on the "
+                   "neck CTA data set; I reviewed the output: inflamed left side.",
     "aortic fat": "CaRi-Heart measured perivascular fat attenuation around the descending aorta on the chest CT; "
                   "I reviewed the output with the patient.",
     "pressure ulcer": "Wound care. DeepView multispectral imaging of the stage 3 sacral pressure ulcer; device "
