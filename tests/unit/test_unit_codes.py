@@ -206,6 +206,9 @@ PVAT_BASE = ("Preventive cardiology visit.\n"
     pytest.param("Benefits check completed with the payer.", True, id="completed-benefits-check"),
     pytest.param("Patient signed an ABN before the analysis.", True, id="signed-ABN"),
     pytest.param("Prior authorization pending.", False, id="PA-pending"),
+    pytest.param("Insurance: eligibility check not done yet.", False, id="check-not-done-yet"),
+    pytest.param("The benefits check has not been completed.", False, id="check-not-completed"),
+    pytest.param("Authorization 55-0192 on file for this study.", True, id="authorization-number-on-file"),
     pytest.param("Follow up in one year.", False, id="nothing-about-coverage"),
 ])
 def test_coverage_documented_for_category_iii(scan, coverage_text, documented):
