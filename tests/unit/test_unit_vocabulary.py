@@ -42,3 +42,20 @@ def test_a_staff_in_service_on_the_device_documents_no_service(scanner):
     text = ("Burn unit in-service for the night nurses: how to capture images with the DeepView multispectral "
             "camera, practised on a staff member's forearm.")
     assert codes_of(scanner.scan_text(text, date_of_service=DOS)) == {}
+
+
+UNKNOWN_TOOL = {
+    "labelled field": ("Coronary CTA performed today. Software: Stenolytix 3.2, run on the CCTA data set; total plaque "
+                       "volume 180 mm3. My interpretation: moderate burden, start a statin.", ("supported", [])),
+    "processed with": ("Coronary CTA performed today. The CCTA data set was processed with Arterion Cloud; total "
+                       "plaque volume 180 mm3. My interpretation: moderate burden, start a statin.", ("supported", [])),
+    "a person is no tool": ("Coronary CTA performed today. The CCTA data set was analysed by Dr. Okafor; total "
+                            "plaque volume 180 mm3. My interpretation: moderate burden.",
+                            ("documentation_gap", ["process"])),
+}
+
+
+@pytest.mark.parametrize("text, expected", UNKNOWN_TOOL.values(), ids=UNKNOWN_TOOL.keys())
+def test_a_tool_named_where_software_is_named_documents_the_process(scanner, text, expected):
+    found = codes_of(scanner.scan_text(text, date_of_service=DOS))["75577"]
+    assert (found["status"], found["missing"]) == expected
