@@ -119,6 +119,15 @@ def test_a_short_retraction_negates_the_service_of_the_sentence_before(scan):
     assert result["codes"] == []
 
 
+def test_a_note_that_takes_back_the_service_it_names_documents_none_of_it(scan):
+    result_text = ("CORONARY CT ANGIOGRAPHY\nCoronary CTA performed today. Cleerly AI plaque analysis of the CCTA "
+                   "data set: total plaque volume 210 mm3.\nImpression: I reviewed the Cleerly output: moderate "
+                   "noncalcified burden in the LAD.\n")
+    assert [c["code"] for c in scan(result_text, date_of_service=DOS)["codes"]] == ["75577"]
+    note = result_text + "\nADDENDUM: the Cleerly plaque analysis above belongs to another patient and was issued in error.\n"
+    assert scan(note, date_of_service=DOS)["codes"] == []
+
+
 def test_every_name_of_a_recommended_service_in_one_clause_is_recommended(scan):
     text = ("CORONARY CT ANGIOGRAPHY\nTechnique: coronary CTA performed today.\nImpression: CAD-RADS 2. "
             "Quantitative AI plaque analysis (HeartFlow Plaque Analysis or Cleerly) of this data set is "

@@ -239,6 +239,10 @@ class AssertionResolver:
         sentence_of = token_sentences(doc)
         spans = list(doc.spans[self.span_group])
         negated_sentences = {sentence_of[m.start]: m.text for m in spans if m.label_ in self.sentence_negators}
+        # a note that takes back a service it names ("the plaque analysis above was issued in error") documents
+        # none of that service, wherever else the note describes it
+        withdrawn = {m.label_: negated_sentences[sentence_of[m.start]] for m in spans
+                     if m.label_ in self.services and sentence_of[m.start] in negated_sentences}
         retracted = self._retracted_sentences(doc, spans, sentence_of)
         layout = doc._.cptscan_layout
         for span in spans:
@@ -256,6 +260,9 @@ class AssertionResolver:
             if span.label_ in self.services and span._.cptscan_assertion == "affirmed" and sentence_of[span.start] in retracted:
                 span._.cptscan_assertion = "negated"
                 span._.cptscan_cues += (("RETRACTION", retracted[sentence_of[span.start]]),)
+            elif span.label_ in withdrawn and span._.cptscan_assertion == "affirmed":
+                span._.cptscan_assertion = "negated"
+                span._.cptscan_cues += (("WITHDRAWN", withdrawn[span.label_]),)
         self._share_clause_assertion(doc, spans, sentence_of)
         self._date_the_title(spans)
         return doc
