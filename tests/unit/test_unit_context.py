@@ -144,3 +144,10 @@ def test_an_order_carried_out_at_this_encounter_is_a_service(scan):
     text = ("Cardiology clinic.\nCleerly plaque analysis of today's coronary CTA data set was ordered and performed "
             "this afternoon; total plaque volume 96 mm3. My interpretation: mild plaque, continue statin.")
     assert codes_of(scan(text, date_of_service=DOS))["75577"]["status"] == "supported"
+
+
+def test_a_result_printed_under_an_earlier_analysis_belongs_to_it(scan):
+    text = ("Cardiology follow-up.\nInterval history: the Cleerly plaque analysis of his previous CCTA showed a "
+            "total plaque volume of 310 mm3.\nNoncalcified plaque volume 96 mm3.\nLow-density plaque volume 4 mm3.\n"
+            "My interpretation today: stable, continue statin.")
+    assert scan(text, date_of_service=DOS)["codes"] == []

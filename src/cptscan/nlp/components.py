@@ -23,7 +23,7 @@ from ..rules import RuleSet
 from ..rules.patterns import required_words
 from .dates import anchor_dates, sentence_dates
 from .extensions import FEATURES, MENTIONS, text_of, token_sentences
-from .layout import Layout
+from .layout import BLANK_LINES, Layout
 from .intervals import SpanIndex, touching_groups
 from .medspacy_parts import (ConText, ConTextGraph, ConTextModifier, ConTextRule, Sectionizer, SectionRule,
                              TargetMatcher, TargetRule)
@@ -264,8 +264,32 @@ class AssertionResolver:
                 span._.cptscan_assertion = "negated"
                 span._.cptscan_cues += (("WITHDRAWN", withdrawn[span.label_]),)
         self._share_clause_assertion(doc, spans, sentence_of)
+        self._outputs_follow_their_event(doc, spans)
         self._date_the_title(spans)
         return doc
+
+    def _outputs_follow_their_event(self, doc: Doc, spans: list[Span]) -> None:
+        """A result printed after a service's mention belongs to that event and shares its time.
+
+        "Cleerly analysis of his March CCTA showed ...\nNoncalcified plaque volume 120 mm3." - the volume on the
+        next line is the earlier analysis' output, not today's. An output mention (its rule's metadata says
+        ``output``) with no cue of its own takes the non-affirmed assertion of the mention of its service just
+        before it, within one section and one paragraph.
+        """
+        text = text_of(doc)
+        previous: dict[str, Span] = {}
+        for span in sorted(spans, key=lambda s: s.start):
+            if span.label_ not in self.services:
+                continue
+            head = previous.get(span.label_)
+            previous[span.label_] = span
+            if (head is None or not _is_output(span) or span._.cptscan_cues
+                    or span._.cptscan_assertion != "affirmed" or head._.cptscan_assertion == "affirmed"
+                    or head._.cptscan_section != span._.cptscan_section
+                    or BLANK_LINES.search(text, head.end_char, span.start_char)):
+                continue
+            span._.cptscan_assertion = head._.cptscan_assertion
+            span._.cptscan_cues = head._.cptscan_cues + (("EVENT", head.text),)  # why the head is not today's
 
     def _date_the_title(self, spans: list[Span]) -> None:
         """A title that names a study the body dates earlier names that earlier study.
@@ -388,6 +412,12 @@ class AssertionResolver:
                 return "affirmed", cues
             return "historical", cues + (("NO_CURRENT_CUE", ""),)
         return "affirmed", cues
+
+
+def _is_output(span: Span) -> bool:
+    """Whether the rule that found ``span`` reads a result of the service (a volume, a score) rather than its name."""
+    rule = span._.target_rule if Span.has_extension("target_rule") else None
+    return bool(getattr(rule, "metadata", None) and rule.metadata.get("output"))
 
 
 class Finalizer:
