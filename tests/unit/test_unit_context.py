@@ -151,3 +151,10 @@ def test_a_result_printed_under_an_earlier_analysis_belongs_to_it(scan):
             "total plaque volume of 310 mm3.\nNoncalcified plaque volume 96 mm3.\nLow-density plaque volume 4 mm3.\n"
             "My interpretation today: stable, continue statin.")
     assert scan(text, date_of_service=DOS)["codes"] == []
+
+
+def test_a_discharge_summary_recounts_the_stay(scan):
+    text = ("DISCHARGE SUMMARY\nHospital course: admitted with chest pain; coronary CTA on day 2 with Cleerly AI plaque "
+            "analysis of the CCTA data set, total plaque volume 280 mm3, read by cardiology that day.\n"
+            "Discharge medications: atorvastatin 80 mg daily.")
+    assert scan(text, date_of_service=DOS)["codes"] == []
