@@ -87,6 +87,9 @@ def looks_binary(text: str, sample: int = 4096) -> bool:
 BULLET_OR_FIELD = re.compile(r"(?:[-*\u2022\u00b7+>#]|\d{1,2}[.)]\s|[A-Za-z][.)]\s|\[[ xX]?\]|\(\s?[xX ]?\s?\)|"
                              r"[A-Z](?:[\w /&#'+.-]|\([^()\n]{0,40}\)){0,40}:(?:\s|$))")
 SENTENCE_DONE = re.compile(r"[.!?:]$")
+#: a full stop that ends a title or an abbreviation before a name or a word, not a sentence ("routed to Dr.\nLee")
+TITLE_ABBREVIATION = re.compile(r"\b(?:[A-Z]|Dr|Drs|Mr|Mrs|Ms|Prof|St|vs|approx|e\.g|i\.e|cf)\.$")
+CHECKBOX = re.compile(r"\[[ xX\u2713\u2714]?\]")
 CONTINUES = re.compile(r"(?:[,/&+(\-]|\b(?:and|or|of|with|w/|the|to|for|in|on|by|a|an|at|from|as|is|was|were|are|be|"
                        r"been|not|no|than|that|which|per|vs|this|its|their|his|her|under|using|via|into|after|"
                        r"before|over|without))$", re.IGNORECASE)
@@ -129,14 +132,28 @@ def _soft_break(line: str, following: str, width: int | None, capitals: bool, mi
     """Whether the line break between ``line`` and ``following`` only wraps a sentence (a typist's or an
     export's line end) rather than ending a header, field, list item or sentence."""
     prev, nxt = line.rstrip(), following.lstrip()
-    if not prev.strip() or not nxt or SENTENCE_DONE.search(prev) or BULLET_OR_FIELD.match(nxt):
+    if width is not None and CHECKBOX.match(nxt) and CHECKBOX.search(prev) and _cut_at(prev, nxt, width):
+        return True  # the rest of a field's tick boxes, cut by the export ("Label: [ ] done\n[X] not done")
+    if not prev.strip() or not nxt or BULLET_OR_FIELD.match(nxt):
+        return False
+    if TITLE_ABBREVIATION.search(prev):
+        return True
+    if SENTENCE_DONE.search(prev) and not _value_cut_off(prev, nxt, width):
         return False
     if mixed and prev.upper() == prev and not CONTINUES.search(prev):  # a title or header line
         return False
     if CONTINUES.search(prev) or (capitals and nxt[0].islower()):
         return True
-    if width is None:
-        return False
+    return width is not None and _cut_at(prev, nxt, width)
+
+
+def _value_cut_off(prev: str, nxt: str, width: int | None) -> bool:
+    """A long 'Label:' line cut by the export just after its colon: the value goes on in lower case below."""
+    return prev.endswith(":") and nxt[0].islower() and width is not None and _cut_at(prev, nxt, width)
+
+
+def _cut_at(prev: str, nxt: str, width: int) -> bool:
+    """Whether the next line's first word would not have fitted on this line: the export cut it there."""
     first = FIRST_WORD.match(nxt)
     return len(prev) + 1 + len(first.group(0) if first else "") > width
 

@@ -172,3 +172,27 @@ def test_unwrap_keeps_a_field_whose_label_holds_a_name_in_brackets():
     wrapped = ("PVAT REPORT\nResults: risk 7% over eight years, the LAD index being well above\nthe reference "
                "range (high)\nReading (A. Physician, MD): raised inflammation; treat.")
     assert "(high)\nReading (A. Physician, MD):" in unwrap(wrapped)
+
+
+WRAPPED_BASE = ("CARDIAC CT REPORT\nTechnique: gated coronary CTA acquired today with 60 mL of contrast at a heart rate "
+                "of 58, with prospective triggering and iterative reconstruction of the whole data set.\n")
+
+
+@pytest.mark.parametrize("line, width, cut, joined", [
+    pytest.param("The analysis output of the stored study was forwarded to Dr. Okafor for her reading today.",
+                 60, "Dr.\n", "Dr. Okafor", id="after a title"),
+    pytest.param("Plaque quantification software (vendor supplied): [ ] performed [X] not performed",
+                 63, "performed\n[X]", "performed [X] not", id="inside tick boxes"),
+    pytest.param("Physician reading of the plaque analysis (A. Okafor): moderate burden in the proximal LAD, start "
+                 "a statin.", 53, "):\n", "): moderate", id="after a long label's colon"),
+])
+def test_unwrap_joins_what_an_export_cut(line, width, cut, joined):
+    from cptscan.evaluate.render import wrap
+
+    wrapped = wrap(WRAPPED_BASE + line, width)
+    assert cut in wrapped
+    assert joined in unwrap(wrapped)
+
+
+def test_unwrap_keeps_a_short_header_above_its_text():
+    assert unwrap("CCTA REPORT\nIMPRESSION:\nmild plaque\nCAD-RADS 1") == "CCTA REPORT\nIMPRESSION:\nmild plaque\nCAD-RADS 1"
