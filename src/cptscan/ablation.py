@@ -5,7 +5,8 @@ ways, and an entry may use any of them:
 
 - ``pipes``: pipeline components disabled the spaCy way (``nlp.disable_pipe``; the others run as usual);
 - ``steps``: text preparation steps skipped (``textprep.STEPS``);
-- ``knowledge``: a function that returns the loaded knowledge with its rules or element policies changed.
+- ``knowledge``: a function that returns the loaded knowledge with its rules or element policies changed
+  (its docstring's first line says how: the ablation table quotes it).
   The packaged files are untouched: the change lives in the one ``Knowledge`` object the scanner, its
   components (through their config) and coding share.
 
@@ -47,23 +48,26 @@ def _pack_context_rules(knowledge: Knowledge) -> list[dict]:
 
 
 def _without_general_context_rules(knowledge: Knowledge) -> Knowledge:
-    """Only the packs' ConText rules stay in ``context_rules`` (the general file's are appended to first)."""
+    """The rule set's ConText rules keep only the packs' (the general file's are left out)."""
     return _rules(knowledge, context={**knowledge.rules.context, "context_rules": _pack_context_rules(knowledge)})
 
 
 def _without_pack_context_rules(knowledge: Knowledge) -> Knowledge:
+    """The rule set's ConText rules lose those the enabled packs added."""
     own = _pack_context_rules(knowledge)
     kept = [rule for rule in knowledge.rules.context["context_rules"] if rule not in own]
     return _rules(knowledge, context={**knowledge.rules.context, "context_rules": kept})
 
 
 def _without_negation_rules(knowledge: Knowledge) -> Knowledge:
+    """The rule set's negation rules emptied."""
     return _rules(knowledge, negation={**knowledge.rules.negation, "context_rules": []})
 
 
 def _without_section_effects(knowledge: Knowledge) -> Knowledge:
-    """Sections are still found (an exam or title section still names the analysed study) but none changes
-    an assertion."""
+    """Every section's ``assertion`` effect set to none in the rule set.
+
+    Sections are still found: an exam or title section still names the analysed study."""
     sections = {name: {**spec, "assertion": None} for name, spec in knowledge.rules.sections["sections"].items()}
     return _rules(knowledge, sections={**knowledge.rules.sections, "sections": sections})
 
@@ -74,11 +78,28 @@ def _policies(change: Callable[[ElementPolicy], ElementPolicy]) -> Callable[[Kno
         catalog = copy.copy(knowledge.catalog)
         catalog.policies = {name: change(policy) for name, policy in knowledge.catalog.policies.items()}
         return replace(knowledge, catalog=catalog)
+    switch.__doc__ = change.__doc__
     return switch
 
 
 def _any_mention(policy: ElementPolicy) -> ElementPolicy:
+    """Element policies placed at ``nearest_service`` placed at ``any_mention``."""
     return replace(policy, where="any_mention") if policy.where == "nearest_service" else policy
+
+
+def _no_reads_back(policy: ElementPolicy) -> ElementPolicy:
+    """Element policies' ``reads_back`` off."""
+    return replace(policy, reads_back=False)
+
+
+def _no_same_paragraph(policy: ElementPolicy) -> ElementPolicy:
+    """Element policies' ``same_paragraph`` off."""
+    return replace(policy, same_paragraph=False)
+
+
+def _no_first_read(policy: ElementPolicy) -> ElementPolicy:
+    """Element policies' ``dates_the_service`` off."""
+    return replace(policy, dates_the_service=False)
 
 
 CAPABILITIES: dict[str, Capability] = {
@@ -102,11 +123,11 @@ CAPABILITIES: dict[str, Capability] = {
     "nearest_service": Capability("element evidence goes to the nearest service mention; off: a mention "
                                   "anywhere in the note counts for every service", knowledge=_policies(_any_mention)),
     "reads_back": Capability("a reading also reads the services written before it in its section",
-                             knowledge=_policies(lambda p: replace(p, reads_back=False))),
+                             knowledge=_policies(_no_reads_back)),
     "same_paragraph": Capability("the data set may be named in the paragraph that reports the service",
-                                 knowledge=_policies(lambda p: replace(p, same_paragraph=False))),
+                                 knowledge=_policies(_no_same_paragraph)),
     "first_read": Capability("an analysis dated earlier only by its data set, first read by a physician here, "
-                             "is this encounter's", knowledge=_policies(lambda p: replace(p, dates_the_service=False))),
+                             "is this encounter's", knowledge=_policies(_no_first_read)),
     "interpretation_model": Capability("the interpretation classifier", pipes=("cptscan_interpretation_classifier",)),
     "service_model": Capability("the service classifier", pipes=("cptscan_service_classifier",)),
 }
