@@ -31,7 +31,7 @@ def _load_scanner(ablate: tuple[str, ...] = ()) -> Any:
     try:
         import cptscan
 
-        return cptscan.load(ablate=ablate)
+        return cptscan.load(ablate=ablate) if ablate else cptscan.load()
     except (ImportError, AttributeError) as exc:
         _err.print(f"[red]cannot load the scanner ({exc}); pass --predictions RESULTS.jsonl[/red]")
         raise typer.Exit(2) from exc
