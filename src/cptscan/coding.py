@@ -12,6 +12,8 @@ How mentions count, in plain words:
   software, so the process);
 - a ``nearest_service`` element (the software, the physician's reading) is documented by a mention of one
   of its labels with a counting assertion, when several services share a note, by the nearest one's;
+- an ``any_mention`` element is documented by a mention anywhere in the note (what the nearest-service
+  policy replaced; an ablation switches back to it);
 - a ``subject_or_anchor_sentence`` element (the data set) is documented by a mention in the study a report
   is about (its title, EXAM or technique) or in a sentence with the service or an anchoring element's
   evidence; a stored data set (historical) counts;
@@ -180,7 +182,9 @@ def _decision(
         for m in mentions:
             if m.label not in labels or m.assertion not in policy.assertions:
                 continue
-            if policy.where == "nearest_service":
+            if policy.where == "any_mention":
+                found.append(m)
+            elif policy.where == "nearest_service":
                 if nearest(m) == concept or (
                         policy.reads_back and _reads_back(m, service_sentences, sentence_of, earliest_end)):
                     found.append(m)

@@ -44,6 +44,7 @@ class Knowledge:
     catalog: Catalog
     catalog_path: Optional[str] = None
     root: Optional[Path] = None  # a knowledge directory; None: the files shipped in the package
+    ablated: Tuple[str, ...] = ()  # capabilities switched off to measure them (cptscan.ablation)
 
     @property
     def packs(self) -> Tuple[str, ...]:
@@ -57,8 +58,9 @@ class Knowledge:
     def config(self) -> Dict[str, Any]:
         """This knowledge as a spaCy config block: what a component's ``knowledge`` setting holds."""
         extra = [name for name in self.packs if name not in packs.resolve((), self.root)]
-        return {**DEFAULT_KNOWLEDGE, "packs": extra, "catalog": self.catalog_path,
-                "root": str(self.root) if self.root is not None else None}
+        config = {**DEFAULT_KNOWLEDGE, "packs": extra, "catalog": self.catalog_path,
+                  "root": str(self.root) if self.root is not None else None}
+        return {**config, "ablate": list(self.ablated)} if self.ablated else config
 
     def labels(self, *roles: str) -> FrozenSet[str]:
         return frozenset(self.rules.labels_with_role(*roles))
@@ -82,6 +84,8 @@ class Knowledge:
         """Writes this knowledge as one directory: ``rules/``, ``packs/`` (the enabled ones), ``catalog.json``
         (a site catalog, if any), ``models/`` and ``knowledge.json`` with the sha256 of every file."""
         path = Path(path)
+        if self.ablated:
+            raise KnowledgeError("this knowledge has capabilities switched off for measuring; write it without them")
         if path.exists() and any(path.iterdir()):
             raise KnowledgeError(f"{path} is not empty; write the knowledge to a new directory")
         rules_src = self.root / "rules" if self.root is not None else resources.files("cptscan.rules")
@@ -103,14 +107,15 @@ class Knowledge:
         return path
 
     @classmethod
-    def from_disk(cls, path: Path) -> "Knowledge":
-        """The knowledge a directory written by ``to_disk`` holds, after every file's hash is checked."""
+    def from_disk(cls, path: Path, ablate: Sequence[str] = ()) -> "Knowledge":
+        """The knowledge a directory written by ``to_disk`` holds, after every file's hash is checked (with the
+        capabilities ``ablate`` switched off, if any)."""
         path = Path(path).resolve()
         manifest = _verified_manifest(path)
         default = set(packs.resolve((), path))
         extra = tuple(name for name in manifest["packs"] if name not in default)
         catalog = str(path / manifest["catalog"]) if manifest.get("catalog") else None
-        return _load(extra, catalog, path)
+        return _load(extra, catalog, path, tuple(ablate))
 
 
 def _copy_files(source: Any, target: Path, names: Sequence[str]) -> None:
@@ -143,32 +148,38 @@ def _verified_manifest(path: Path) -> Dict[str, Any]:
 
 
 @lru_cache(maxsize=None)
-def _load(packs: Tuple[str, ...], catalog_path: Optional[str], root: Optional[Path]) -> Knowledge:
+def _load(packs: Tuple[str, ...], catalog_path: Optional[str], root: Optional[Path],
+          ablate: Tuple[str, ...] = ()) -> Knowledge:
+    if ablate:  # the full knowledge with capabilities switched off (cptscan.ablation)
+        from .ablation import switch_off
+
+        return switch_off(_load(packs, catalog_path, root), ablate)
     return Knowledge(load_rules(packs, root), load_catalog(catalog_path, packs, root), catalog_path, root)
 
 
-def load_knowledge(catalog_path: Optional[str] = None, packs: Sequence[str] = ()) -> Knowledge:
-    """The default packs plus ``packs``, with a site's own catalog file instead of the packs' codes if given.
+def load_knowledge(catalog_path: Optional[str] = None, packs: Sequence[str] = (), ablate: Sequence[str] = ()) -> Knowledge:
+    """The default packs plus ``packs``, with a site's own catalog file instead of the packs' codes if given,
+    and the capabilities ``ablate`` switched off (``cptscan.ablation``; none by default).
 
     Loaded once per process for each combination, so the scanner, its components and reconcile share one.
     """
-    return _load(tuple(packs), str(catalog_path) if catalog_path else None, None)
+    return _load(tuple(packs), str(catalog_path) if catalog_path else None, None, tuple(ablate))
 
 
 def knowledge_for(packs: Sequence[str] = (), catalog_path: Optional[str] = None,
-                  knowledge_dir: Optional[str] = None) -> Knowledge:
+                  knowledge_dir: Optional[str] = None, ablate: Sequence[str] = ()) -> Knowledge:
     """The knowledge ``cptscan.load`` options choose: a knowledge directory, or packs and a site catalog."""
     if knowledge_dir is not None:
         if packs or catalog_path:
             raise KnowledgeError("a knowledge directory carries its own packs and catalog; give one or the other")
-        return Knowledge.from_disk(Path(knowledge_dir))
-    return load_knowledge(catalog_path, packs)
+        return Knowledge.from_disk(Path(knowledge_dir), ablate)
+    return load_knowledge(catalog_path, packs, ablate)
 
 
 @registry.misc("cptscan.knowledge.v1")
 def knowledge_from_config(packs: List[str] = [], catalog: Optional[str] = None,  # noqa: B006
-                          root: Optional[str] = None) -> Knowledge:
+                          root: Optional[str] = None, ablate: List[str] = []) -> Knowledge:  # noqa: B006
     """The knowledge a pipeline component's config names (``{"@misc": "cptscan.knowledge.v1", ...}``)."""
     if root is not None:
-        return Knowledge.from_disk(Path(root))
-    return load_knowledge(catalog, packs)
+        return Knowledge.from_disk(Path(root), ablate)
+    return load_knowledge(catalog, packs, ablate)

@@ -28,6 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import __version__
+from .ablation import checked, steps_off
 from .catalog import Catalog, parse_date
 from .coding import CodingContext, decide
 from .nlp.components import MENTIONS
@@ -149,6 +150,7 @@ class Scanner:
         self.nlp.max_length = max(self.nlp.max_length, self.max_chars + 1)
         self.coding = CodingContext(self.catalog, self.rules)
         self.anchor_labels = frozenset(self.rules.anchor_labels)
+        self.skipped_steps = steps_off(self.knowledge.ablated)
         self.versions = {
             "cptscan": __version__,
             "catalog": f"{self.catalog.version}+{self.catalog.sha256[:12]}",
@@ -156,6 +158,8 @@ class Scanner:
             "packs": list(self.knowledge.packs),
             "models": dict(self.model_hashes),
         }
+        if self.knowledge.ablated:
+            self.versions["ablated"] = list(self.knowledge.ablated)
 
     # -- public API -----------------------------------------------------------------------------------------
     def scan(self, records: Iterable[Any], jobs: int = 1) -> Iterator[dict]:
@@ -216,7 +220,7 @@ class Scanner:
         # only joins lines and adds punctuation), so the notes it turns away are never prepared.
         if self.use_gate and not self.gate.passes(note.text.replace("\n", " ")):
             return None
-        text = prepare(note.text)
+        text = prepare(note.text, self.skipped_steps)
         if self.use_gate and not self.gate.passes(text):
             return None
         doc = make_doc(self.nlp, text, note.date_of_service, note.note_type, deadline)
@@ -404,14 +408,15 @@ def _next_result(results: Any, workers: list) -> tuple[int, Optional[list[dict]]
 
 def load(use_gate: bool = True, max_chars: int = DEFAULT_MAX_CHARS, catalog_path: Optional[str] = None,
          packs: Sequence[str] = (), rules_only: bool = False, knowledge_dir: Optional[str] = None,
-         time_budget: Optional[float] = DEFAULT_TIME_BUDGET) -> Scanner:
+         time_budget: Optional[float] = DEFAULT_TIME_BUDGET, ablate: str | Sequence[str] = ()) -> Scanner:
     """The ready-to-use scanner: the default code packs plus ``packs``, a site catalog if given, the verified
     models (missing ones are an error unless ``rules_only``); pipeline built once. ``knowledge_dir`` is a
     directory written by ``Knowledge.to_disk`` (its packs, catalog and models, hash-checked) instead.
-    ``time_budget``: seconds one note may take (None: no limit)."""
+    ``time_budget``: seconds one note may take (None: no limit). ``ablate`` names capabilities to switch off
+    for measuring them (``cptscan.ablation.CAPABILITIES``; an unknown name raises ``UnknownCapability``)."""
     from .models import load_model_components
 
-    knowledge = knowledge_for(packs, catalog_path, knowledge_dir)
+    knowledge = knowledge_for(packs, catalog_path, knowledge_dir, checked(ablate))
     extra_pipes, hashes = load_model_components(knowledge.models_dir, rules_only=rules_only)
     return Scanner(
         nlp=build_pipeline(extra_pipes, knowledge),

@@ -222,10 +222,18 @@ def read_spoken_punctuation(text: str) -> str:
     return "".join(chars)
 
 
-def prepare(text: str) -> str:
-    """The text the pipeline reads: markup blanked, soft line breaks joined, dictated punctuation read.
+#: the preparation steps, by name, in the order they run (an ablation may skip one: ``cptscan.ablation``)
+STEPS = (("markup", neutralise_markup), ("unwrap", unwrap), ("spoken_punctuation", read_spoken_punctuation))
+
+
+def prepare(text: str, skip: frozenset[str] = frozenset()) -> str:
+    """The text the pipeline reads: markup blanked, soft line breaks joined, dictated punctuation read
+    (the ``STEPS`` not named in ``skip``).
 
     Same length as ``text``, character for character, so every offset found in it is an offset into the
     note as sent.
     """
-    return read_spoken_punctuation(unwrap(neutralise_markup(text)))
+    for name, step in STEPS:
+        if name not in skip:
+            text = step(text)
+    return text

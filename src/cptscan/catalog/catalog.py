@@ -29,7 +29,9 @@ class ElementPolicy:
     """How mentions document one element: which assertions count and where the mention must be.
 
     ``where`` is ``subject_or_anchor_sentence`` (the study a report is about, or a sentence with the service or
-    its software) or ``nearest_service`` (evidence that several services share goes to the nearest one).
+    its software), ``nearest_service`` (evidence that several services share goes to the nearest one) or
+    ``any_mention`` (a mention anywhere in the note counts for every service: what ``nearest_service`` replaced,
+    kept so an ablation can measure it).
     """
 
     name: str
@@ -42,7 +44,7 @@ class ElementPolicy:
     about: str = ""
 
 
-ELEMENT_PLACES = ("subject_or_anchor_sentence", "nearest_service")
+ELEMENT_PLACES = ("subject_or_anchor_sentence", "nearest_service", "any_mention")
 
 
 @dataclass(frozen=True)

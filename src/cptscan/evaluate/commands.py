@@ -14,6 +14,7 @@ from typing import Any, Iterable, Optional
 import typer
 from rich.console import Console
 
+from cptscan.ablation import CAPABILITIES, UnknownCapability, checked
 from cptscan.evaluate.metrics import evaluate, read_jsonl
 from cptscan.evaluate.render import RENDERERS
 from cptscan.evaluate.report import render, render_negation, to_json
@@ -26,18 +27,18 @@ def _as_dict(obj: Any) -> dict[str, Any]:
     return obj.as_dict() if hasattr(obj, "as_dict") else dict(obj)
 
 
-def _load_scanner() -> Any:
+def _load_scanner(ablate: tuple[str, ...] = ()) -> Any:
     try:
         import cptscan
 
-        return cptscan.load()
+        return cptscan.load(ablate=ablate) if ablate else cptscan.load()
     except (ImportError, AttributeError) as exc:
         _err.print(f"[red]cannot load the scanner ({exc}); pass --predictions RESULTS.jsonl[/red]")
         raise typer.Exit(2) from exc
 
 
-def _scan(notes_path: Path, rendering: Optional[str] = None) -> list[dict[str, Any]]:
-    scanner = _load_scanner()
+def _scan(notes_path: Path, rendering: Optional[str] = None, ablate: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    scanner = _load_scanner(ablate)
     notes: Iterable[Any] = read_jsonl(notes_path)
     if rendering:
         from cptscan.evaluate.render import render_notes
@@ -113,16 +114,21 @@ def evaluate_command(
     show_errors: bool = typer.Option(True, "--errors/--no-errors", help="list every FP and FN in the tables"),
     rendering: Optional[str] = typer.Option(None, "--render", help="scan NOTES re-rendered first: wrap64 or wrap48 "
                                             "(hard-wrapped at that column; offsets unchanged)"),
+    ablate: Optional[str] = typer.Option(None, "--ablate", metavar="NAME[,NAME...]",
+                                         help="scan with these capabilities switched off, to measure what each "
+                                              f"contributes: {', '.join(CAPABILITIES)} (docs/evaluation.md)"),
 ) -> None:
     """Score the scanner against gold: note-level codes, spans, chart findings, bootstrap CIs."""
     gold_lines = _read(gold, "gold")
     if rendering is not None and rendering not in RENDERERS:
         _err.print(f"[red]--render must be one of {', '.join(RENDERERS)}[/red]")
         raise typer.Exit(2)
+    switched_off = _capabilities(ablate, predictions)
     claim_lines = _read(claims, "claims") if claims else None
     finding_lines = _read(findings, "findings") if findings else None
     chart_gold_lines = _read(chart_gold, "chart gold") if chart_gold else None
-    results = _with_headers(_read(predictions, "results"), notes) if predictions else _scan(notes, rendering)
+    results = (_with_headers(_read(predictions, "results"), notes) if predictions
+               else _scan(notes, rendering, switched_off))
     if gold_lines and not {g["note_id"] for g in gold_lines} & {r.get("note_id") for r in results}:
         _refuse(f"no note of {gold} is among the notes of {notes}: is it the gold of these notes?")
     if finding_lines is None and claim_lines is not None:
@@ -140,6 +146,19 @@ def evaluate_command(
         sys.stdout.write(to_json(report) + "\n")
     else:
         render(report, errors=show_errors)
+
+
+def _capabilities(ablate: Optional[str], predictions: Optional[Path]) -> tuple[str, ...]:
+    """The capabilities ``--ablate`` names, checked before anything is scanned (exit 2 on an unknown name)."""
+    if ablate is None:
+        return ()
+    if predictions is not None:
+        _refuse("--ablate switches capabilities off while scanning; it cannot apply to --predictions")
+    try:
+        return checked(ablate)
+    except UnknownCapability as exc:
+        _refuse(str(exc))
+    return ()
 
 
 def evaluate_negation_command(

@@ -15,6 +15,7 @@ from .medspacy_parts import create_medspacy_tokenizer
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..ablation import pipes_off
 from ..records import Mention, Modifier
 from ..knowledge import Knowledge
 from ..rules import RuleSet, load_rules
@@ -29,7 +30,8 @@ PIPE_NAMES = ("cptscan_sentences", "cptscan_targets", "cptscan_sections", "cptsc
 def build_pipeline(extra_pipes: tuple[tuple[str, dict], ...] = (), knowledge: Optional[Knowledge] = None) -> Language:
     """A fresh pipeline; ``extra_pipes`` appends further registered components (the classifiers).
 
-    Every component that reads rules is configured with ``knowledge`` (default: the default packs).
+    Every component that reads rules is configured with ``knowledge`` (default: the default packs); the
+    components of the capabilities it has switched off are disabled (``cptscan.ablation``).
     """
     nlp = spacy.blank("en")
     nlp.tokenizer = create_medspacy_tokenizer(nlp)
@@ -39,6 +41,9 @@ def build_pipeline(extra_pipes: tuple[tuple[str, dict], ...] = (), knowledge: Op
     for name, config in extra_pipes:
         nlp.add_pipe(name, config={**config, **knows})
     nlp.add_pipe("cptscan_finalize")
+    for name in pipes_off(knowledge.ablated if knowledge is not None else ()):
+        if name in nlp.component_names:  # a classifier a rules-only scanner never added is off already
+            nlp.disable_pipe(name)
     return nlp
 
 
