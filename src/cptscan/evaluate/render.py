@@ -64,7 +64,7 @@ def seeded(note_id: str, name: str) -> random.Random:
 ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
 NUMBER = re.compile(r"(?<![\w/.:,-])(\d{1,2})(?:\.(\d))?(?![\w/:%-]|[.,]\d)")
 COMPOUND_NAME = re.compile(r"\b[A-Za-z]{2,}(?:-[A-Za-z]{2,})+\b|\b[A-Z]?[a-z]{2,}(?:[A-Z][a-z]{2,})+\b")
-CAMEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z])|-")
+CAMEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z])")
 SENTENCE_MARK = re.compile(r"([.:;,])(?=\s|$)")
 BREAKS = re.compile(r"[ \t]*\n(?:[ \t]*\n)*[ \t]*")
 
@@ -97,7 +97,9 @@ def dictate(text: str, note_id: str = "") -> str:
     def name(m: re.Match) -> str:
         if rng.random() >= rates["split_name_share"]:
             return m.group(0)
-        return " ".join(part.lower() for part in CAMEL_CUT.split(m.group(0)) if part)
+        name = m.group(0)
+        parts = name.split("-") if "-" in name else CAMEL_CUT.split(name)
+        return " ".join(part.lower() for part in parts)
 
     def spell(m: re.Match) -> str:
         return " ".join(m.group(0)) if rng.random() < rates["spelled_share"] else m.group(0)
