@@ -10,7 +10,7 @@ from shared_sets import ROOT
 
 NEEDS_SHARED = [
     "tests/evaluate/test_eval_notebook.py::test_evaluation_notebook_executes",
-    "tests/evaluate/test_eval_wrapped.py",
+    "tests/evaluate/test_eval_rendered.py",
     "tests/evaluate/test_eval_outputs.py::test_gold_as_predictions_scores_perfectly_on_dev_set",
     "tests/evaluate/test_eval_negex.py",
     "tests/unit/test_negation_kit.py::test_negex_kit_precision_and_recall",

@@ -9,7 +9,7 @@ from shared_sets import ROOT
 
 SLOW = ("tests/reliability/", "tests/perf/", "tests/spark/", "tests/integration/", "tests/models/",
         "tests/service/test_service_process.py", "tests/worklist/test_worklist_html_chromium.py",
-        "tests/evaluate/test_eval_notebook.py", "tests/evaluate/test_eval_wrapped.py")
+        "tests/evaluate/test_eval_notebook.py", "tests/evaluate/test_eval_rendered.py")
 
 
 def test_the_unit_tier_holds_the_module_tests_and_none_of_the_slow_ones():

@@ -4,7 +4,7 @@ Each capability is one entry of ``CAPABILITIES``: what it does, and how it is tu
 ways, and an entry may use any of them:
 
 - ``pipes``: pipeline components disabled the spaCy way (``nlp.disable_pipe``; the others run as usual);
-- ``steps``: text preparation steps skipped (``textprep.STEPS``);
+- ``steps``: text preparation steps skipped (``textprep.STEPS``, and ``repairs``: ``textprep.Repairs``);
 - ``knowledge``: a function that returns the loaded knowledge with its rules or element policies changed
   (its docstring's first line says how: the ablation table quotes it).
   The packaged files are untouched: the change lives in the one ``Knowledge`` object the scanner, its
@@ -103,6 +103,8 @@ def _no_first_read(policy: ElementPolicy) -> ElementPolicy:
 
 
 CAPABILITIES: dict[str, Capability] = {
+    "repairs": Capability("OCR and dictation noise read back before anything else (page furniture, line-end "
+                          "hyphens, spelled-out letters, look-alike characters; textprep.Repairs)", steps=("repairs",)),
     "unwrap": Capability("soft line breaks of a hard-wrapped note joined before reading (textprep.unwrap)",
                          steps=("unwrap",)),
     "spoken_punctuation": Capability("dictated punctuation ('period', 'new paragraph') read as punctuation",

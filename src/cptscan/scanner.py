@@ -38,7 +38,7 @@ from .nlp.pipeline import build_pipeline, make_doc, mentions_of, run
 from .records import DEFAULT_TIME_BUDGET, HEADER_FIELDS, Mention, Note, ScanError
 from .knowledge import Knowledge, knowledge_for
 from .rules import RuleSet
-from .textprep import looks_binary, prepare
+from .textprep import Repaired, Repairs, looks_binary, prepare
 
 log = logging.getLogger("cptscan")
 
@@ -151,6 +151,7 @@ class Scanner:
         self.coding = CodingContext(self.catalog, self.rules)
         self.anchor_labels = frozenset(self.rules.anchor_labels)
         self.skipped_steps = steps_off(self.knowledge.ablated)
+        self.repairs = None if "repairs" in self.skipped_steps else Repairs.from_rules(self.rules)
         self.versions = {
             "cptscan": __version__,
             "catalog": f"{self.catalog.version}+{self.catalog.sha256[:12]}",
@@ -195,7 +196,7 @@ class Scanner:
         for item in checked:
             if isinstance(item, Note):
                 try:
-                    result = self._result(item, self._parse(item))
+                    result = self._result(item, *self._parse(item))
                 except TimeBudgetExceeded:
                     log.warning("note %s not scanned: time budget of %g s exceeded", item.note_id, self.time_budget)
                     error = ScanError("time_budget_exceeded",
@@ -213,26 +214,28 @@ class Scanner:
                 log.warning("note %s not scanned: %s", header["note_id"], error.code)
                 yield self._error_line(header, error)
 
-    def _parse(self, note: Note) -> Optional[Doc]:
-        """The pipeline's Doc for a note the gate lets through, None for one it turns away."""
+    def _parse(self, note: Note) -> tuple[Optional[Doc], Repaired]:
+        """The pipeline's Doc for a note the gate lets through (None for one it turns away), and the note read
+        back from OCR and dictation noise, with its map to the note as sent."""
         deadline = time.monotonic() + self.time_budget if self.time_budget is not None else None
-        # The gate first reads the note with every line joined (a superset of any prepared text: preparing
-        # only joins lines and adds punctuation), so the notes it turns away are never prepared.
-        if self.use_gate and not self.gate.passes(note.text.replace("\n", " ")):
-            return None
-        text = prepare(note.text, self.skipped_steps)
+        repaired = self.repairs(note.text) if self.repairs is not None else Repaired(note.text)
+        # The gate first reads the repaired note with every line joined (a superset of any prepared text:
+        # preparing only joins lines and adds punctuation), so the notes it turns away are never prepared.
+        if self.use_gate and not self.gate.passes(repaired.text.replace("\n", " ")):
+            return None, repaired
+        text = prepare(repaired.text, self.skipped_steps)
         if self.use_gate and not self.gate.passes(text):
-            return None
+            return None, repaired
         doc = make_doc(self.nlp, text, note.date_of_service, note.note_type, deadline)
-        return run(self.nlp, doc, self.anchor_labels)
+        return run(self.nlp, doc, self.anchor_labels), repaired
 
-    def _result(self, note: Note, doc: Optional[Doc]) -> dict:
+    def _result(self, note: Note, doc: Optional[Doc], repaired: Repaired) -> dict:
         mentions = mentions_of(doc, self.rules) if doc is not None else []
-        if doc is not None and text_of(doc) != note.text:  # text was prepared: evidence quotes the note as sent
-            mentions = [replace(m, text=note.text[m.start:m.end]) for m in mentions]
         if not any(m.label in self.anchor_labels for m in mentions):
             mentions = []
         sentence_of = _sentence_index(doc, mentions) if doc is not None else {}
+        if doc is not None and text_of(doc) != note.text:  # text was prepared: evidence quotes the note as sent
+            mentions, sentence_of = _as_sent(mentions, sentence_of, note.text, repaired)
         decisions = decide(mentions, sentence_of, self.coding, _paragraph_index(note.text, mentions))
         return {
             **note.header(),
@@ -263,6 +266,18 @@ def _paragraph_index(text: str, mentions: list[Mention]) -> dict[int, int]:
     """Each mention's paragraph: the blocks between blank lines of the note as sent."""
     starts = [0] + [m.end() for m in BLANK_LINE.finditer(text)]
     return {m.start: bisect_right(starts, m.start) - 1 for m in mentions}
+
+
+def _as_sent(mentions: list[Mention], sentence_of: dict[int, int], text: str,
+             repaired: Repaired) -> tuple[list[Mention], dict[int, int]]:
+    """Mentions found in the prepared text moved to the offsets and characters of the note as sent, with their
+    sentence index keyed by the moved start."""
+    moved, sentences = [], {}
+    for m in mentions:
+        start, end = repaired.original(m.start, m.end)
+        moved.append(replace(m, start=start, end=end, text=text[start:end]))
+        sentences[start] = sentence_of[m.start]
+    return moved, sentences
 
 
 def _sentence_index(doc: Doc, mentions: list[Mention]) -> dict[int, int]:

@@ -7,6 +7,10 @@ Evidence offsets must point into the text the user sent, so markup is blanked ou
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Iterable
 
 HTML_HINT = re.compile(r"<\s*(?:html|body|div|p|br|span|table|td|tr|b|i|li|ul|h\d)\b[^>]*>", re.IGNORECASE)
 HTML_TAG = re.compile(r"<[^<>]{0,500}>")
@@ -237,3 +241,235 @@ def prepare(text: str, skip: frozenset[str] = frozenset()) -> str:
         if name not in skip:
             text = step(text)
     return text
+
+
+# -- repairs: OCR'd faxes and speech-recognised dictation ---------------------------------------------------------
+# These steps change the text's length (a page footer dropped, "cardi-\nac" joined, "C T A" read as "CTA",
+# "perforrned" as "performed"), so they come with a map back to the note as sent: evidence quotes the original.
+
+
+@dataclass(frozen=True)
+class Repaired:
+    """Repaired text and the edits that made it: (start, end) in the repaired text -> (start, end) in the
+    original, for every stretch that was replaced; the text between edits is unchanged and only shifted."""
+
+    text: str
+    edits: tuple[tuple[int, int, int, int], ...] = ()  # new_start, new_end, old_start, old_end; in text order
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that ``text[start:end]`` was read from (covering whole edits)."""
+        if not self.edits:
+            return start, end
+        starts = [e[0] for e in self.edits]
+        i = bisect_right(starts, start) - 1
+        if i >= 0 and start < self.edits[i][1]:
+            new_start = self.edits[i][2]
+        else:
+            new_start = start + (self.edits[i][3] - self.edits[i][1] if i >= 0 else 0)
+        j = bisect_left(starts, end) - 1
+        if j >= 0 and end <= self.edits[j][1]:
+            new_end = self.edits[j][3]
+        else:
+            new_end = end + (self.edits[j][3] - self.edits[j][1] if j >= 0 else 0)
+        return new_start, max(new_end, new_start)
+
+
+def _apply(repaired: Repaired, replacements: list[tuple[int, int, str]]) -> Repaired:
+    """``repaired`` with non-overlapping ``(start, end, new text)`` replacements of its text applied; the new
+    edits are composed with the old ones, so the map still leads to the original note."""
+    if not replacements:
+        return repaired
+    text, parts, edits, done, shift = repaired.text, [], [], 0, 0
+    for start, end, new in sorted(replacements):
+        if start < done:
+            continue
+        parts += [text[done:start], new]
+        old_start, old_end = repaired.original(start, end) if end > start else (repaired.original(start, start + 1)[0],) * 2
+        edits.append((start + shift, start + shift + len(new), old_start, old_end))
+        shift += len(new) - (end - start)
+        done = end
+    parts.append(text[done:])
+    # stretches the earlier edits replaced and the new ones left alone keep their map, shifted
+    kept = []
+    for new_start, new_end, old_start, old_end in repaired.edits:
+        if any(s <= new_start and new_end <= e and e > s for s, e, _ in replacements):
+            continue
+        before = sum(len(new) - (e - s) for s, e, new in replacements if e <= new_start and not (s == e == new_start))
+        kept.append((new_start + before, new_end + before, old_start, old_end))
+    return Repaired("".join(parts), tuple(sorted(kept + edits)))
+
+
+class Repairs:
+    """How one scanner reads noisy notes back: the rule file ``text_repairs.json`` and the rules' own words."""
+
+    def __init__(self, settings: dict[str, Any], words: Iterable[str]) -> None:
+        ocr = settings.get("ocr") or {}
+        self.folds = [tuple(pair) for pair in ocr.get("folds", [])]
+        self.min_letters = ocr.get("min_word_letters", 4)
+        self.min_joined = ocr.get("min_joined_letters", 7)
+        self.unjoined = frozenset(ocr.get("never_joined", []))
+        self.letter_for_digit = ocr.get("letter_for_digit", {})
+        lines = (settings.get("page_furniture") or {}).get("lines", [])
+        self.furniture = re.compile("|".join(f"(?:{p})" for p in lines), re.IGNORECASE) if lines else None
+        words = set(words)
+        spelled = (settings.get("spelled_out") or {}).get("abbreviations", [])
+        # abbreviations: the listed ones and those the rules write in capitals
+        self.abbreviations = frozenset(a.upper() for a in spelled) | {w for w in words if w.isupper() and 2 <= len(w) <= 5}
+        self.longest_abbreviation = max(map(len, self.abbreviations), default=0)
+        words = {w.lower() for w in words}
+        self.words = frozenset(words)
+        by_fold: dict[str, set[str]] = defaultdict(set)
+        for word in words:
+            if len(word) >= self.min_letters and WORD_LETTERS.fullmatch(word) and "-" not in word:
+                by_fold[self.fold(word)].add(word)
+        # a fold two rule words share restores neither
+        self.by_fold = {key: next(iter(ws)) for key, ws in by_fold.items() if len(ws) == 1}
+
+    @classmethod
+    def from_rules(cls, rules: Any) -> "Repairs":
+        """The repairs of a rule set: its ``text_repairs.json`` and every word its target, ConText and section
+        rules match on."""
+        words: set[str] = set()
+        for rule in [*rules.target["target_rules"], *rules.context.get("context_rules", []),
+                     *rules.negation.get("context_rules", [])]:
+            words.update(rule.get("literal", "").split())
+            _pattern_words(rule.get("pattern"), words)
+        for spec in rules.sections.get("sections", {}).values():
+            for title in spec.get("titles", []):
+                words.update(title.split())
+        return cls(rules.repairs, words)
+
+    def fold(self, word: str) -> str:
+        """The word as OCR could have read it: every look-alike written one way."""
+        word = word.lower()
+        for a, b in self.folds:
+            word = word.replace(a, b)
+        return word
+
+    def __call__(self, text: str) -> Repaired:
+        """``text`` read back: page furniture dropped, line-end hyphens joined, spelled-out letters joined, OCR
+        look-alikes and stray spaces repaired into the rules' words."""
+        repaired = Repaired(text)
+        for step in (self._furniture, self._hyphens, self._spelled, self._look_alikes, self._split_words):
+            repaired = _apply(repaired, step(repaired.text))
+        return repaired
+
+    def _furniture(self, text: str) -> list[tuple[int, int, str]]:
+        """Footer, header and fax-banner lines (with their line break) dropped."""
+        if self.furniture is None:
+            return []
+        out, at = [], 0
+        for line in text.split("\n"):
+            end = at + len(line)
+            if line.strip() and self.furniture.fullmatch(line.rstrip("\r")):
+                out.append((at, min(end + 1, len(text)), ""))
+            at = end + 1
+        return out
+
+    def _hyphens(self, text: str) -> list[tuple[int, int, str]]:
+        """A word hyphenated at a line end joined: without the hyphen when it goes on in lower case (unless the
+        rules know the hyphenated word), with it before a capital ('CaRi-\\nHeart')."""
+        out = []
+        for m in LINE_END_HYPHEN.finditer(text):
+            head, tail = m.group(1), m.group(2)
+            keep = tail[0].isupper() or f"{head}-{tail}".lower() in self.words
+            out.append((m.end(1), m.start(2), "-" if keep else ""))
+        return out
+
+    def _spelled(self, text: str) -> list[tuple[int, int, str]]:
+        """Runs of single capitals ('C T A', 'A I') joined where their letters make known abbreviations."""
+        out = []
+        for m in SPELLED_RUN.finditer(text):
+            letters = [(x.start(), x.group()) for x in CAPITAL.finditer(m.group())]
+            i = 0
+            while i < len(letters):
+                for size in range(min(self.longest_abbreviation, len(letters) - i), 1, -1):
+                    word = "".join(ch for _, ch in letters[i:i + size])
+                    if word in self.abbreviations:
+                        start, end = m.start() + letters[i][0], m.start() + letters[i + size - 1][0] + 1
+                        out.append((start, end, word))
+                        i += size
+                        break
+                else:
+                    i += 1
+        return out
+
+    def _look_alikes(self, text: str) -> list[tuple[int, int, str]]:
+        """Words with OCR look-alikes read as the rule word they fold to; a digit between letters read as the
+        letter it resembles."""
+        out = []
+        for m in NOISY_WORD.finditer(text):
+            word = m.group()
+            if OTHER_DIGIT.search(word) or not MISREAD.search(word):
+                continue  # 'S1S2' and 'T2N0' are not misreadings, nor is a word without a look-alike ('falls')
+            if word.lower() in self.words:
+                if CAPITAL_I_INSIDE.search(word):  # 'interpretatIon'
+                    out.append((m.start(), m.end(), _same_case(word.lower(), word)))
+                continue
+            known = self.by_fold.get(self.fold(word)) if len(word) >= self.min_letters else None
+            if known is not None and known != word.lower():
+                out.append((m.start(), m.end(), _same_case(known, word)))
+            elif DIGIT_INSIDE.search(word):
+                out.append((m.start(), m.end(), DIGIT_INSIDE.sub(lambda d: self._letter(d, word), word)))
+            elif CAPITAL_I_INSIDE.search(word):
+                out.append((m.start(), m.end(), CAPITAL_I_INSIDE.sub("l", word)))
+        return out
+
+    def _letter(self, digit: re.Match, word: str) -> str:
+        lower, upper = self.letter_for_digit.get(digit.group(), (digit.group(), digit.group()))
+        return upper if word.upper() == word else lower
+
+    def _split_words(self, text: str) -> list[tuple[int, int, str]]:
+        """Two words the rules know as one ('pl aque', 'heart flow') joined; when both halves are words of the
+        rules too, only into a long word, and never with a word that also stands alone before or after another
+        ('in correct', 'to days', 'under went')."""
+        out, words = [], list(WORD_RUN.finditer(text))
+        for a, b in zip(words, words[1:]):
+            first, second = a.group(), b.group()
+            joined = first + second
+            if (text[a.end():b.start()] not in (" ", "\t") or len(joined) < self.min_joined
+                    or first.lower() in self.unjoined or second.lower() in self.unjoined
+                    or (first.lower() in self.words and second.lower() in self.words and len(joined) < 8)):
+                continue
+            known = self.by_fold.get(self.fold(joined))
+            if known is not None and (not out or out[-1][1] <= a.start()):
+                out.append((a.start(), b.end(), _same_case(known, joined)))
+        return out
+
+
+WORD_LETTERS = re.compile(r"[a-z][a-z'-]*[a-z]")
+LINE_END_HYPHEN = re.compile(r"([A-Za-z]{2,})-[ \t]*\r?\n[ \t]*([A-Za-z]{2,})")
+SPELLED_RUN = re.compile(r"(?<![\w.])[A-Z](?:[ \t][A-Z](?![\w.]))+")
+CAPITAL = re.compile(r"[A-Z]")
+NOISY_WORD = re.compile(r"[A-Za-z0-9|]*[A-Za-z][A-Za-z0-9|]*")
+DIGIT_INSIDE = re.compile(r"(?<=[A-Za-z]{2})[01|](?=[A-Za-z]{2})")  # 'pr0cessed', not 'HbA1c'
+OTHER_DIGIT = re.compile(r"[2-9]")
+#: what OCR misreads: a digit or bar for a letter, 'rn' for 'm' and back, a capital I inside a lower-case word
+MISREAD = re.compile(r"[01|]|rn|m|(?<=[a-z])I|I(?=[a-z])")
+CAPITAL_I_INSIDE = re.compile(r"(?<=[a-z]{2})I(?=[a-z])|(?<=[a-z]{2})I\b")  # 'interpretatIon', not 'McIvor'
+
+WORD_RUN = re.compile(r"(?<![\w-])[A-Za-z]{2,}(?![\w-])")
+
+
+def _same_case(word: str, like: str) -> str:
+    """``word`` written in the case of ``like``: all capitals, a capital first, or as the rules write it."""
+    letters = [ch for ch in like if ch.isalpha()]
+    if len(letters) > 1 and all(ch.isupper() for ch in letters):
+        return word.upper()
+    return word[:1].upper() + word[1:] if like[:1].isupper() else word
+
+
+def _pattern_words(pattern: Any, words: set[str]) -> None:
+    """The literal words a matcher pattern accepts (LOWER/TEXT/ORTH values and their IN lists)."""
+    if isinstance(pattern, list):
+        for item in pattern:
+            _pattern_words(item, words)
+    elif isinstance(pattern, dict):
+        for key, value in pattern.items():
+            if key in ("LOWER", "TEXT", "ORTH", "NORM", "IN"):
+                if isinstance(value, str):
+                    words.add(value)
+                elif isinstance(value, list):
+                    words.update(v for v in value if isinstance(v, str))
+                else:
+                    _pattern_words(value, words)

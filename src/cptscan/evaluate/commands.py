@@ -113,7 +113,8 @@ def evaluate_command(
     seed: int = typer.Option(0, "--seed", help="bootstrap seed"),
     show_errors: bool = typer.Option(True, "--errors/--no-errors", help="list every FP and FN in the tables"),
     rendering: Optional[str] = typer.Option(None, "--render", help="scan NOTES re-rendered first: wrap64 or wrap48 "
-                                            "(hard-wrapped at that column; offsets unchanged)"),
+                                            "(hard-wrapped at that column; offsets unchanged), dictation or ocr "
+                                            "(seeded noise; offsets change, so spans are not scored)"),
     ablate: Optional[str] = typer.Option(None, "--ablate", metavar="NAME[,NAME...]",
                                          help="scan with these capabilities switched off, to measure what each "
                                               f"contributes: {', '.join(CAPABILITIES)} (docs/evaluation.md)"),
@@ -135,8 +136,11 @@ def evaluate_command(
         finding_lines = _reconcile(results, claim_lines)
     if chart_gold_lines is not None and finding_lines is None:
         _err.print("[yellow]--chart-gold without --claims or --findings: chart level not scored[/yellow]")
+    skipped = None
+    if rendering is not None and not RENDERERS[rendering].keeps_offsets:
+        skipped = f"--render {rendering} changes the text's length: gold span offsets no longer apply"
     report = evaluate(gold_lines, results, chart_gold=chart_gold_lines, findings=finding_lines,
-                      claims=claim_lines, reps=reps, seed=seed)
+                      claims=claim_lines, reps=reps, seed=seed, spans_skipped=skipped)
     if plots:
         from cptscan.evaluate.plots import write_plots  # matplotlib only when asked for
 

@@ -453,16 +453,20 @@ def evaluate(
     claims: Optional[Sequence[Line]] = None,
     reps: int = 1000,
     seed: int = 0,
+    spans_skipped: Optional[str] = None,
 ) -> dict[str, Any]:
     """The whole report as one JSON-ready dict (the document behind ``cptscan evaluate --json``).
 
     Top-level keys: the note-level keys of :func:`note_level` (``code`` is the micro code figure),
-    ``spans`` (:func:`span_level` or null), ``chart`` (:func:`chart_level`, null without
-    chart_gold and findings), ``bootstrap``, ``errors`` and ``chart_errors``.
+    ``spans`` (:func:`span_level` or null), ``spans_skipped`` (null, or why spans were not scored: the
+    notes were re-rendered with other offsets than gold's, and a figure would be wrong rather than
+    low), ``chart`` (:func:`chart_level`, null without chart_gold and findings), ``bootstrap``,
+    ``errors`` and ``chart_errors``.
     """
     result_lines = list(result_lines)
     report = note_level(gold_lines, result_lines)
-    report["spans"] = span_level(gold_lines, result_lines)
+    report["spans"] = span_level(gold_lines, result_lines) if spans_skipped is None else None
+    report["spans_skipped"] = spans_skipped
     report["bootstrap"] = bootstrap(tally_notes(gold_lines, result_lines), reps=reps, seed=seed)
     report["errors"] = note_errors(gold_lines, result_lines)
     if chart_gold is not None and findings is not None:

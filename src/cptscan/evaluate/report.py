@@ -113,6 +113,8 @@ def render(report: Mapping[str, Any], console: Optional[Console] = None, errors:
         console.print(_prf_table(f"Spans, exact ({spans['notes']} notes)", {"all": spans["exact"], **spans["exact_per_label"]}, "label"))
         console.print(_prf_table("Spans, overlapping", {"all": spans["overlap"], **spans["overlap_per_label"]}, "label"))
         console.print(confusion_table(spans["assertion"]))
+    if report.get("spans_skipped"):
+        console.print(f"[yellow]Spans not scored: {report['spans_skipped']}[/yellow]")
     chart = report.get("chart")
     if chart:
         console.print(_prf_table(f"Chart findings ({chart['charts']} charts)", {"all": chart["findings"], **chart["per_type"]}, "type"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 from .. import packs
 
-RULE_FILES = ("context_rules.json", "negation_rules.json", "section_rules.json")
+RULE_FILES = ("context_rules.json", "negation_rules.json", "section_rules.json", "text_repairs.json")
 KNOWN_DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
 
 
@@ -34,6 +34,7 @@ class RuleSet:
     sections: dict[str, Any]
     sha256: str
     packs: tuple[str, ...] = ()
+    repairs: dict[str, Any] = field(default_factory=dict)  # how noisy text is read back (text_repairs.json)
 
     @property
     def labels(self) -> dict[str, dict[str, Any]]:
@@ -162,4 +163,4 @@ def load_rules(extra_packs: tuple[str, ...] = (), root: Optional[Path] = None) -
                   for file, raw_file in pack.raw.items() if file == "target_rules.json" or file in packs.OPTIONAL_FILES]
     digest = hashlib.sha256(b"".join([vocabulary_raw, *pack_bytes, *(raw[name] for name in RULE_FILES)])).hexdigest()
     return RuleSet(target, parsed["context_rules.json"], parsed["negation_rules.json"],
-                   parsed["section_rules.json"], digest, names)
+                   parsed["section_rules.json"], digest, names, parsed["text_repairs.json"])
