@@ -131,6 +131,8 @@ def _first_read_here(concept: str, mentions: list[Mention], all_services: list[M
     if not dated:
         return []
     entry = ctx.catalog.for_concept(concept)[0]
+    if entry.dated_by != "first_reading":  # imaging happens when the images are taken, whoever reads them
+        return []
     policies = ctx.catalog.policies
     readers = {label for name in entry.required if policies[name].dates_the_service for label in entry.elements[name]}
     # an explicit reading (a rule's, not a model's guess) written after the dated mention, in its paragraph

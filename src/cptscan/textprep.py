@@ -187,15 +187,26 @@ def unwrap(text: str) -> str:
 
 
 SPOKEN = {"period": ".", "full stop": ".", "comma": ",", "colon": ":", "semicolon": ";",
-          "new paragraph": "\n", "next paragraph": "\n", "new line": "\n", "next line": "\n"}
+          "new paragraph": "\n\n", "next paragraph": "\n\n", "new line": "\n", "next line": "\n"}
 SPOKEN_WORDS = "|".join(SPOKEN)
-SPOKEN_MARK = re.compile(rf"(?<=\w)(\s+)({SPOKEN_WORDS})\b(?!\s+of\b)", re.IGNORECASE)
+SPOKEN_MARK = re.compile(rf"(?<=\S)(\s+)({SPOKEN_WORDS})\b(?!\s+of\b)", re.IGNORECASE)
+#: the spoken marks that are also nouns, and so are read as marks only where no noun reading fits
+NOUN_MARKS = frozenset({"period", "colon"})
+NEXT_WORD_CAPITAL = re.compile(r"\s+[A-Z]")
 #: words before "period"/"colon" that make it the noun ("postoperative period", "sigmoid colon")
 NOUN_BEFORE = re.compile(r"\b(?:postoperative|post-operative|perioperative|time|grace|washout|refractory|the|a|this|"
                          r"that|same|study|waiting|trial|observation|recovery|transverse|sigmoid|descending|"
                          r"ascending|menstrual|latent|incubation|follow-up|healing)$", re.IGNORECASE)
 MIN_SPOKEN_MARKS = 2
 SPOKEN_WORD = re.compile(rf"\b(?:{SPOKEN_WORDS})\b", re.IGNORECASE)
+
+
+def _a_noun_here(text: str, mark: re.Match) -> bool:
+    """Whether a spoken "period" or "colon" is the noun ("the postoperative period was", "sigmoid colon"): after a
+    word that takes that noun, unless a capital follows (no sentence goes on "... that time period No ...")."""
+    if mark.group(2).lower() not in NOUN_MARKS or NEXT_WORD_CAPITAL.match(text, mark.end(2)):
+        return False
+    return NOUN_BEFORE.search(text, max(0, mark.start(1) - 40), mark.start(1)) is not None
 
 
 def read_spoken_punctuation(text: str) -> str:
@@ -207,7 +218,7 @@ def read_spoken_punctuation(text: str) -> str:
     """
     if len(SPOKEN_WORD.findall(text)) < MIN_SPOKEN_MARKS:
         return text
-    marks = [m for m in SPOKEN_MARK.finditer(text) if not NOUN_BEFORE.search(text, max(0, m.start(1) - 40), m.start(1))]
+    marks = [m for m in SPOKEN_MARK.finditer(text) if not _a_noun_here(text, m)]
     if len(marks) < MIN_SPOKEN_MARKS:
         return text
     chars = list(text)
@@ -215,8 +226,8 @@ def read_spoken_punctuation(text: str) -> str:
         word_start, word_end = m.start(2), m.end(2)
         mark = SPOKEN[" ".join(m.group(2).lower().split())]
         chars[word_start:word_end] = " " * (word_end - word_start)
-        if mark == "\n":
-            chars[word_start] = "\n"
+        if mark.startswith("\n"):  # a paragraph is a blank line: sections and paragraphs start there
+            chars[word_start:word_start + len(mark)] = mark
         else:
             chars[m.start(1)] = mark  # "today period the" -> "today.       The"
             if mark == ".":

@@ -196,3 +196,18 @@ def test_unwrap_joins_what_an_export_cut(line, width, cut, joined):
 
 def test_unwrap_keeps_a_short_header_above_its_text():
     assert unwrap("CCTA REPORT\nIMPRESSION:\nmild plaque\nCAD-RADS 1") == "CCTA REPORT\nIMPRESSION:\nmild plaque\nCAD-RADS 1"
+
+
+def test_dictated_punctuation_after_a_bracket_and_paragraphs_are_read():
+    dictated = ("burn of the hand (scald) period wound healing semicolon dressing changed new paragraph plan colon "
+                "review in a week period")
+    out = read_spoken_punctuation(dictated)
+    assert "(scald)." in out and "healing;" in out and "\n\n" in out and "plan:" in out.replace(" ", "")
+
+
+def test_a_dictated_full_stop_ends_the_sentence(scan):
+    # the negation of the first sentence must not reach the service of the second
+    dictated = ("cardiology clinic period no new imaging was done for the aorta period Cleerly plaque analysis of "
+                "today's coronary CTA data set showed total plaque volume 150 mm3 period my interpretation colon mild "
+                "plaque comma continue statin period")
+    assert [c["code"] for c in scan(dictated, date_of_service=DOS)["codes"]] == ["75577"]

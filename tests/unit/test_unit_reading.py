@@ -78,3 +78,11 @@ def test_a_reading_of_a_stored_ct_is_not_dated_by_the_ct(scanner):
             "the mild plaque seen on the 01/12/2026 CCTA, and I would intensify lipid therapy now.")
     found = codes_of(scanner.scan_text(text, date_of_service="2026-03-04"))
     assert found["0992T"]["status"] == "supported"
+
+
+def test_burn_imaging_happens_when_the_images_are_taken_not_when_read(scanner):
+    # images taken at an earlier visit and acted on in today's note: today documents no 0972T
+    text = ("Burn clinic.\nDeepView multispectral images of the left forearm scald were taken on 07/02; the device "
+            "classified the dorsal half as non-healing. Today I reviewed those images and the classification; "
+            "plan excision and grafting on Friday.")
+    assert "0972T" not in codes_of(scanner.scan_text(text, date_of_service=DOS))

@@ -63,6 +63,9 @@ class CodeEntry:
     replaces: tuple[str, ...] = ()
     replaced_by: Optional[str] = None
     addon_to: tuple[str, ...] = ()
+    #: when the service happens: "first_reading" (a software analysis of a stored data set happens where a
+    #: physician first reads it) or "acquisition" (imaging happens when the images are taken)
+    dated_by: str = "first_reading"
 
     @property
     def detectable(self) -> bool:
@@ -139,6 +142,7 @@ class Catalog:
                 replaces=tuple(raw.get("replaces", ())),
                 replaced_by=raw.get("replaced_by"),
                 addon_to=tuple(raw.get("addon_to", ())),
+                dated_by=_dated_by(code, raw.get("dated_by", "first_reading")),
             )
         for entry in self.entries.values():
             for other in (*entry.replaces, entry.replaced_by):
@@ -203,6 +207,15 @@ class Catalog:
             for code, entry in self.entries.items()
         }
         return copy
+
+
+DATED_BY = ("first_reading", "acquisition")
+
+
+def _dated_by(code: str, value: str) -> str:
+    if value not in DATED_BY:
+        raise CatalogError(f"code {code}: dated_by must be one of {', '.join(DATED_BY)}, not {value!r}")
+    return value
 
 
 def official_descriptors(path: str | Path) -> dict[str, str]:

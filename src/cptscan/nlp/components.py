@@ -44,16 +44,23 @@ class LineSentencizer:
     def __call__(self, doc: Doc) -> Doc:
         # flags set in one from_array call: setting token.is_sent_start one by one rescans the doc each time
         flags = numpy.full(len(doc), -1, dtype="int64")
+        last = None  # the last token that is not whitespace: runs of spaces (a dictated "period" read back
+        # leaves the word's width in blanks) are their own tokens and must not hide the full stop before them
         for i, token in enumerate(doc):
             if i == 0:
                 flags[i] = 1
+                last = None if token.is_space else token
                 continue
             prev = doc[i - 1]
             starts = "\n" in prev.text or "\n" in prev.whitespace_
-            if not starts and SENTENCE_END.search(prev.text) and prev.whitespace_ and not NOT_SENTENCE_END.match(prev.text):
+            if token.is_space and not starts:
+                continue
+            if not starts and last is not None and SENTENCE_END.search(last.text) and last.i < i - 1 + bool(prev.whitespace_) \
+                    and not NOT_SENTENCE_END.match(last.text):
                 starts = token.text[:1].isupper() or token.text[:1].isdigit()
             if starts:
                 flags[i] = 1
+            last = None if token.is_space else token
         if len(doc):
             doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))
         return doc
