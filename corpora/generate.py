@@ -374,6 +374,7 @@ def plaque_results(rng):
     else:
         lines = [f"Quantified plaque burden: total {tpv} mm³, non-calcified {ncp} mm³ (low-attenuation {lap} mm³), "
                  f"calcified {cp} mm³; PAV {pav}%.", f"Greatest stenosis {sten}% in the {art}."]
+    lines = [Phrase(ln, f"plaque.output#{style}/3") for ln in lines]
     return dict(tpv=tpv, ncp=ncp, lap=lap, pav=pav, sten=sten, art=art, stage=stage, pct=pct, lines=lines)
 
 
@@ -395,6 +396,16 @@ def plaque_interp(rng, r, proc_named):
         f"in 2 years.",
         f"Reading physician's interpretation - {tool} shows {burden} disease burden, {ordinal(r['pct'])} percentile; "
         f"the low-density plaque in the {r['art']} is real and not artifact on my review. Risk-factor modification advised.",
+        f"Having gone through {tool} myself, I read the burden as {burden} with the {r['art']} lesion the one that "
+        f"matters; that changes management, so the statin goes up and aspirin is added.",
+        f"Impression (mine, from {tool}): {burden} plaque, PAV {r['pav']}%, {ordinal(r['pct'])} percentile for age and sex. "
+        f"This is more than the visual read implied and I would treat it as established atherosclerosis.",
+        f"Cardiologist review of {tool}: numbers are consistent with the images; {burden} non-calcified-predominant "
+        f"disease, so we will target LDL under 70 and not pursue a stress test.",
+        f"{tool[0].upper() + tool[1:]} looked over with the patient - I explained that the {burden} burden, mostly "
+        f"soft plaque in the {r['art']}, is why I want her on a higher statin dose.",
+        f"Assessment of {tool}: stage {r['stage']} {burden} disease; I do not think the {r['sten']}% {r['art']} narrowing "
+        f"needs a cath, but the plaque volume justifies aggressive prevention.",
     ]
     return phrase(rng, "plaque.interpretation", opts)
 
@@ -496,6 +507,7 @@ def pvat_results(rng, named=True):
                  f"({ordinal(rng.randint(50, 99))} percentile)."]
     else:
         lines = [f"Results - RCA FAI-Score {rca} | LAD {lad} | LCx {lcx} | predicted cardiac risk {risk}% (8 yr), category {cat}"]
+    lines = [Phrase(ln, f"pvat.output#{style}/3") for ln in lines]
     return dict(rca=rca, lad=lad, risk=risk, cat=cat, lines=lines)
 
 
@@ -510,6 +522,14 @@ def pvat_interp(rng, r):
         f"patient's risk is {r['cat']} and lipid therapy should be escalated to a PCSK9 inhibitor.",
         f"Physician read: perivascular FAI {infl} ({r['cat']} risk category). Given {r['cat']} inflammatory risk, "
         f"continue high-intensity statin, add icosapent ethyl; repeat assessment not needed for 3 years.",
+        f"Having looked over the fat attenuation output myself, I read the {r['risk']}% risk as {r['cat']}, driven by "
+        f"the LAD (FAI-Score {r['lad']}); we will add colchicine and recheck hs-CRP.",
+        f"Impression, mine: {infl} pericoronary inflammation; this changes my plan because the plaque alone looked "
+        f"benign - statin dose doubled.",
+        f"Reviewed the inflammation scores with the patient: RCA {r['rca']} and LAD {r['lad']} put him in the {r['cat']} "
+        f"group in my assessment, so I am keeping the current regimen and rechecking in a year.",
+        f"My assessment of the perivascular fat result: {r['cat']} risk with {infl} vascular inflammation; "
+        f"I advised anti-inflammatory therapy and tighter blood pressure control.",
     ]
     return phrase(rng, "pvat.interpretation", opts)
 
@@ -648,12 +668,18 @@ def content_0972T(ctx: Ctx, missing: set, nursing: bool):
                 f"Classification reviewed: the {pct}% non-healing central zone corresponds to deep partial-thickness injury. Decision: tangential excision and split-thickness skin graft of that zone, scheduled {fmt_date(ctx.dos + _dt.timedelta(days=rng.randint(1, 4)), rng)}.",
                 f"Based on the healing classification (non-healing {pct}%), I recommend excision and grafting of the non-healing area; periphery to continue conservative dressings. Consent obtained.",
                 f"{'Device predicts' if has_proc else 'Prediction shows'} non-healing in {pct}% of the wound; this agrees with my clinical exam, so we will proceed to the OR for excision/STSG rather than wait.",
+                f"I went over the healing map: the {pct}% flagged area is deep on my exam too, so it gets excised and grafted this week.",
+                f"My read of the classification: non-healing {pct}%, matches the pale insensate center - booking the OR for excision and autograft.",
+                f"Healing-potential result reviewed at bedside; {pct}% non-healing is too much to wait on, plan surgical debridement and grafting.",
             ])
         else:
             dec = phrase(rng, "burn.interpretation.conservative", [
                 f"Classification reviewed: only {pct}% predicted non-healing; wound expected to heal within 21 days. Decision: continue silver dressings, no surgery, recheck in 1 week.",
                 "Classification shows predominantly healing potential; I will manage non-operatively with dressings and avoid grafting.",
                 "Per the healing classification the wound should heal spontaneously - plan conservative care, follow-up in burn clinic in 7 days.",
+                f"I went over the healing map: only {pct}% flagged, which fits the brisk capillary refill I see, so dressings only and no graft.",
+                "My read of the classification is a wound that will close on its own; continue conservative dressings and recheck next week.",
+                f"Healing-potential result reviewed at bedside; with {pct}% non-healing I am comfortable avoiding surgery for now.",
             ])
         ctx.put("impression", sp(dec, "PHYSICIAN_INTERPRETATION", sent="interpretation"))
     else:
@@ -1350,6 +1376,7 @@ def admin_note(rng, dos):
         b.add("This test uses computer software to analyze images of your heart or wound. Your doctor reviews the "
               "result and decides on treatment. Some insurers do not cover this test; ask our billing office. "
               "Template - not part of a clinical encounter.")
+    b.frags = [(start, end, label, f"admin#{k}/6") for start, end, label, _ in b.frags]
     return b
 
 
