@@ -129,12 +129,16 @@ def _label_of(text: str, start: int, end: int, segments: Sequence[dict]) -> str:
 
 
 def _family_of(start: int, end: int, gold: dict) -> Optional[str]:
-    """Which service a sentence documents: its gold service spans (affirmed first), else the note's codes."""
+    """Which service a sentence documents: its gold service spans (affirmed first; when two services meet in
+    one sentence, as in dictation without punctuation, the one covering most of it), else the note's codes."""
     spans = [s for s in gold.get("spans", []) if s["label"] in FAMILIES and s["start"] < end and start < s["end"]]
     for wanted in (True, False):
-        labels = {s["label"] for s in spans if (s["assertion"] == "affirmed") == wanted}
-        if len(labels) == 1:
-            return labels.pop()
+        cover: Counter[str] = Counter()
+        for s in spans:
+            if (s["assertion"] == "affirmed") == wanted:
+                cover[s["label"]] += min(end, s["end"]) - max(start, s["start"])
+        if cover:
+            return min(cover, key=lambda label: (-cover[label], label))
     families = {FAMILY_OF_CODE[c["code"]] for c in gold.get("codes", []) if c["code"] in FAMILY_OF_CODE}
     return families.pop() if len(families) == 1 else None
 
