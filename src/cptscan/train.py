@@ -470,6 +470,9 @@ by a fingerprint of the fitted features), which halves the classifiers' cost.
   notes are held out by writer set ({split_writers}). Fitted on `train`, C and threshold chosen on `validation`
   (`corpora/README.md` says how the split is made). **The shared development set is not used for
   training or selection**; it is only scored (ablation below).
+- MTSamples as a false-positive test: the carriers' pool rows (`pool_rows` in `corpora/carriers/rows.json`)
+  were read in training; only the rows outside the pool are fair for `benchmarks/mtsamples_fp.py`, which
+  reports them apart from the whole file.
 - Sentences are cut by the scanner's own `cptscan_sentences` component; each takes the label of the
   `sentences.jsonl` segments covering ≥ 40% of it. Pipeline sentences per split: {sentences}. Share of
   labelled segments the pipeline cuts at exactly the same offsets: {agreement} (the generator cuts at every
