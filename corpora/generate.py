@@ -79,9 +79,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def label_sentences(text: str, char_labels: list[str]) -> list[tuple[int, int, str]]:
+def label_sentences(text: str, char_labels: list[str], char_families=None) -> list[tuple[int, int, str, str]]:
     """Give every segment the label of its fragments: the non-``other`` label covering most of its
-    non-space characters, when that covers at least 40% of them; otherwise ``other``."""
+    non-space characters, when that covers at least 40% of them; otherwise ``other``. The segment's family
+    is the phrasing family covering most of its characters (None when none does)."""
     res = []
     for s, e in split_sentences(text):
         cnt = collections.Counter(char_labels[i] for i in range(s, e) if not text[i].isspace())
@@ -92,7 +93,9 @@ def label_sentences(text: str, char_labels: list[str]) -> list[tuple[int, int, s
             n, lab = max(cands, key=lambda t: (t[0], t[1]))
             if n / total >= 0.4:
                 best = lab
-        res.append((s, e, best))
+        fams = collections.Counter(char_families[i] for i in range(s, e)
+                                   if char_families and char_families[i] and not text[i].isspace())
+        res.append((s, e, best, min(fams, key=lambda f: (-fams[f], f)) if fams else None))
     return res
 
 
@@ -100,14 +103,16 @@ def label_sentences(text: str, char_labels: list[str]) -> list[tuple[int, int, s
 # fragments
 # --------------------------------------------------------------------------------------------------
 class S:
-    """A text fragment with its sentence label and gold spans [(substring, LABEL, assertion)]."""
+    """A text fragment with its sentence label, gold spans [(substring, LABEL, assertion)] and the phrasing
+    family of its wording (None for filler and fixed text)."""
 
-    __slots__ = ("text", "label", "spans")
+    __slots__ = ("text", "label", "spans", "family")
 
     def __init__(self, text, label="other", spans=()):
         self.text = text
         self.label = label
         self.spans = list(spans)
+        self.family = getattr(text, "family", None)
 
 
 def sp(text, label, assertion="affirmed", sent="other", sub=None):
@@ -122,7 +127,7 @@ class Builder:
         self.parts: list[str] = []
         self.pos = 0
         self.spans: list[dict] = []
-        self.frags: list[tuple[int, int, str]] = []
+        self.frags: list[tuple[int, int, str, str]] = []
 
     def add(self, frag):
         if isinstance(frag, str):
@@ -136,17 +141,24 @@ class Builder:
                                "assertion": asr})
         self.parts.append(frag.text)
         self.pos += len(frag.text)
-        self.frags.append((start, self.pos, frag.label))
+        self.frags.append((start, self.pos, frag.label, frag.family))
 
     def text(self):
         return "".join(self.parts)
 
     def char_labels(self):
         lab = ["other"] * self.pos
-        for s, e, l in self.frags:
+        for s, e, l, _ in self.frags:
             for i in range(s, e):
                 lab[i] = l
         return lab
+
+    def char_families(self):
+        fam = [None] * self.pos
+        for s, e, _, f in self.frags:
+            for i in range(s, e):
+                fam[i] = f
+        return fam
 
 
 # --------------------------------------------------------------------------------------------------
@@ -238,6 +250,62 @@ def pick(rng, seq):
     return seq[rng.randrange(len(seq))]
 
 
+# --------------------------------------------------------------------------------------------------
+# phrasing families: every alternative wording of a labelled sentence is a family ``key#i``. Each family
+# belongs to exactly one split, so validation notes are written only in wordings no training note uses.
+# --------------------------------------------------------------------------------------------------
+VALIDATION_SHARE = 0.3
+
+
+class NoteRandom(random.Random):
+    """The random source of one note, knowing the note's split so that phrasing follows it."""
+
+    def __init__(self, seed, split="train"):
+        super().__init__(seed)
+        self.split = split
+
+
+class Phrase(str):
+    """A chosen wording that remembers its family (kept by ``S`` and written to sentences.jsonl)."""
+
+    family = None
+
+    def __new__(cls, text, family):
+        obj = super().__new__(cls, text)
+        obj.family = family
+        return obj
+
+
+def _rank(key, i):
+    return hashlib.sha256(f"{key}#{i}".encode("utf-8")).hexdigest()
+
+
+def family_split(key, i, n):
+    """``train`` or ``validation`` for alternative ``i`` of ``n``: the ~30% with the lowest hash are held
+    out (at least one, never all); a key with one wording is ``shared`` (used by both splits)."""
+    if n < 2:
+        return "shared"
+    held = max(1, min(n - 1, round(n * VALIDATION_SHARE)))
+    order = sorted(range(n), key=lambda j: _rank(key, j))
+    return "validation" if i in order[:held] else "train"
+
+
+def variant(rng, key, n):
+    """Index of the wording of ``key`` to use, drawn among the families of the note's split."""
+    split = getattr(rng, "split", "train")
+    allowed = [i for i in range(n) if family_split(key, i, n) in (split, "shared")]
+    return allowed[rng.randrange(len(allowed))]
+
+
+def phrase(rng, key, opts):
+    """One wording of ``opts`` from the note's split, tagged with its family id ``key#i/n`` (wording i of n)."""
+    i = variant(rng, key, len(opts))
+    family = f"{key}#{i}/{len(opts)}"
+    if isinstance(opts[i], list):
+        return [Phrase(t, family) for t in opts[i]]
+    return Phrase(opts[i], family)
+
+
 def typo(rng, s, p=0.25):
     """Occasionally swap two letters inside one longer word (filler text only)."""
     if rng.random() > p:
@@ -294,7 +362,7 @@ def plaque_results(rng):
     art = pick(rng, ARTERIES)
     pct = rng.randint(20, 99)
     stage = 1 if tpv < 250 else 2 if tpv < 750 else 3
-    style = rng.randrange(3)
+    style = variant(rng, "plaque.output", 3)
     if style == 0:
         lines = [f"Total plaque volume: {tpv} mm3 ({ordinal(pct)} percentile for age/sex)",
                  f"Non-calcified plaque volume: {ncp} mm3", f"Low-density non-calcified plaque: {lap} mm3",
@@ -306,6 +374,7 @@ def plaque_results(rng):
     else:
         lines = [f"Quantified plaque burden: total {tpv} mm³, non-calcified {ncp} mm³ (low-attenuation {lap} mm³), "
                  f"calcified {cp} mm³; PAV {pav}%.", f"Greatest stenosis {sten}% in the {art}."]
+    lines = [Phrase(ln, f"plaque.output#{style}/3") for ln in lines]
     return dict(tpv=tpv, ncp=ncp, lap=lap, pav=pav, sten=sten, art=art, stage=stage, pct=pct, lines=lines)
 
 
@@ -327,8 +396,18 @@ def plaque_interp(rng, r, proc_named):
         f"in 2 years.",
         f"Reading physician's interpretation - {tool} shows {burden} disease burden, {ordinal(r['pct'])} percentile; "
         f"the low-density plaque in the {r['art']} is real and not artifact on my review. Risk-factor modification advised.",
+        f"Having gone through {tool} myself, I read the burden as {burden} with the {r['art']} lesion the one that "
+        f"matters; that changes management, so the statin goes up and aspirin is added.",
+        f"Impression (mine, from {tool}): {burden} plaque, PAV {r['pav']}%, {ordinal(r['pct'])} percentile for age and sex. "
+        f"This is more than the visual read implied and I would treat it as established atherosclerosis.",
+        f"Cardiologist review of {tool}: numbers are consistent with the images; {burden} non-calcified-predominant "
+        f"disease, so we will target LDL under 70 and not pursue a stress test.",
+        f"{tool[0].upper() + tool[1:]} looked over with the patient - I explained that the {burden} burden, mostly "
+        f"soft plaque in the {r['art']}, is why I want her on a higher statin dose.",
+        f"Assessment of {tool}: stage {r['stage']} {burden} disease; I do not think the {r['sten']}% {r['art']} narrowing "
+        f"needs a cath, but the plaque volume justifies aggressive prevention.",
     ]
-    return pick(rng, opts)
+    return phrase(rng, "plaque.interpretation", opts)
 
 
 def content_75577(ctx: Ctx, missing: set, radiology: bool):
@@ -362,12 +441,12 @@ def content_75577(ctx: Ctx, missing: set, radiology: bool):
             opts = [f"Today I ran the stored {ccta} data set from {pd} through {proc} for quantitative plaque analysis.",
                     f"Quantitative plaque analysis of the {ccta} images from {pd} was performed today using {proc}.",
                     f"At this visit the archived {ccta} dataset ({pd}) was processed with {proc} to quantify and characterize plaque."]
-        s = pick(rng, opts)
+        s = phrase(rng, "plaque.service." + ("today" if radiology or ct_today else "stored"), opts)
         ctx.put("technique", sp(s, "CCTA_PLAQUE_ANALYSIS", sent="service_performed"))
         out_head = None
     elif has_proc:  # input missing: no data set named anywhere
         ctx.no_ct_words = True
-        s = pick(rng, [f"{proc[0].upper() + proc[1:]} plaque analysis completed today; results below.",
+        s = phrase(rng, "plaque.service.no_input", [f"{proc[0].upper() + proc[1:]} plaque analysis completed today; results below.",
                        f"AI plaque quantification performed today with {proc}.",
                        f"Plaque analysis run today using {proc}."])
         ctx.put("technique", sp(s, "CCTA_PLAQUE_ANALYSIS", sent="service_performed"))
@@ -379,12 +458,12 @@ def content_75577(ctx: Ctx, missing: set, radiology: bool):
                 ctx.put("history", sp(f"Reviewed {ccta} from {pd} again today.", "SAME_SESSION_CT", "historical",
                                       sub=f"{ccta} from {pd}"))
                 ctx.ct_named = True
-            out_head = pick(rng, [f"Plaque measurements from the {ccta} data set:",
+            out_head = phrase(rng, "plaque.output_head", [f"Plaque measurements from the {ccta} data set:",
                                   f"{ccta} plaque quantification values (today):",
                                   f"Measured plaque values on the {ccta} images:"])
         else:
             ctx.no_ct_words = True
-            out_head = pick(rng, ["Plaque volumes measured today:", "Plaque values today:"])
+            out_head = phrase(rng, "plaque.output_head.no_input", ["Plaque volumes measured today:", "Plaque values today:"])
     # outputs
     first = True
     lines = list(r["lines"])
@@ -400,13 +479,16 @@ def content_75577(ctx: Ctx, missing: set, radiology: bool):
     if has_int:
         ctx.put("impression", sp(plaque_interp(rng, r, has_proc), "PHYSICIAN_INTERPRETATION", sent="interpretation"))
     else:
-        att = pick(rng, ["Software report attached.", f"See scanned {proc if has_proc else 'vendor'} report in Media.",
+        att = phrase(rng, "plaque.attachment", ["Software report attached.", f"See scanned {proc if has_proc else 'vendor'} report in Media.",
                          "Full quantitative report generated; refer to the vendor PDF.",
                          "Plaque analysis report attached to this study for review.",
                          "Refer to attached analysis printout."])
         ctx.put("impression", S(att, "software_output"))
         if radiology:
             ctx.put("impression", S(f"Visual assessment: CAD-RADS {rng.choice(['1', '2', '3'])}.", "other"))
+        if rng.random() < 0.3:
+            ctx.put("impression", S(other_neg(rng, "visual_read")))
+    caution(ctx)
     return ct_today
 
 
@@ -417,7 +499,7 @@ def pvat_results(rng, named=True):
     risk = round(rng.uniform(1.5, 19.0), 1)
     fai = rng.randint(-88, -60)
     cat = "low" if risk < 5 else "moderate" if risk < 10 else "high"
-    style = rng.randrange(3)
+    style = variant(rng, "pvat.output", 3)
     if style == 0:
         lines = [f"FAI-Score: RCA {rca}, LAD {lad}, LCx {lcx}", f"{'CaRi-Heart Risk' if named else 'Predicted risk'}: {risk}% 8-year risk of a fatal cardiac event ({cat})"]
     elif style == 1:
@@ -425,6 +507,7 @@ def pvat_results(rng, named=True):
                  f"({ordinal(rng.randint(50, 99))} percentile)."]
     else:
         lines = [f"Results - RCA FAI-Score {rca} | LAD {lad} | LCx {lcx} | predicted cardiac risk {risk}% (8 yr), category {cat}"]
+    lines = [Phrase(ln, f"pvat.output#{style}/3") for ln in lines]
     return dict(rca=rca, lad=lad, risk=risk, cat=cat, lines=lines)
 
 
@@ -439,8 +522,16 @@ def pvat_interp(rng, r):
         f"patient's risk is {r['cat']} and lipid therapy should be escalated to a PCSK9 inhibitor.",
         f"Physician read: perivascular FAI {infl} ({r['cat']} risk category). Given {r['cat']} inflammatory risk, "
         f"continue high-intensity statin, add icosapent ethyl; repeat assessment not needed for 3 years.",
+        f"Having looked over the fat attenuation output myself, I read the {r['risk']}% risk as {r['cat']}, driven by "
+        f"the LAD (FAI-Score {r['lad']}); we will add colchicine and recheck hs-CRP.",
+        f"Impression, mine: {infl} pericoronary inflammation; this changes my plan because the plaque alone looked "
+        f"benign - statin dose doubled.",
+        f"Reviewed the inflammation scores with the patient: RCA {r['rca']} and LAD {r['lad']} put him in the {r['cat']} "
+        f"group in my assessment, so I am keeping the current regimen and rechecking in a year.",
+        f"My assessment of the perivascular fat result: {r['cat']} risk with {infl} vascular inflammation; "
+        f"I advised anti-inflammatory therapy and tighter blood pressure control.",
     ]
-    return pick(rng, opts)
+    return phrase(rng, "pvat.interpretation", opts)
 
 
 def content_pvat(ctx: Ctx, missing: set, with_ct: bool, radiology: bool):
@@ -455,7 +546,7 @@ def content_pvat(ctx: Ctx, missing: set, with_ct: bool, radiology: bool):
             ctx.put("technique", sp(f"A {ccta} was performed today on a 256-slice scanner with prospective gating.",
                                     "SAME_SESSION_CT", sub=f"{ccta} was performed today"))
         else:
-            ctx.put("history", sp(pick(rng, [f"{ccta} performed this morning; seen in clinic this afternoon to review.",
+            ctx.put("history", sp(phrase(rng, "pvat.ct_today", [f"{ccta} performed this morning; seen in clinic this afternoon to review.",
                                              f"She underwent a {ccta} earlier today at this visit."]),
                                   "SAME_SESSION_CT", sub=ccta))
         ctx.ct_named = True
@@ -472,22 +563,22 @@ def content_pvat(ctx: Ctx, missing: set, with_ct: bool, radiology: bool):
             ctx.no_ct_words = True
     if has_in and has_proc:
         if with_ct:
-            s = pick(rng, [f"Perivascular fat analysis of today's {ccta} data set was performed with {proc}.",
+            s = phrase(rng, "pvat.service.with_ct", [f"Perivascular fat analysis of today's {ccta} data set was performed with {proc}.",
                            f"The {ccta} images from this session were sent for {proc} pericoronary fat attenuation analysis.",
                            f"{proc[0].upper() + proc[1:]} analysis of perivascular adipose tissue was run on this {ccta} data set."])
         else:
-            s = pick(rng, [f"Today the stored {ccta} data set from {pd} was analyzed with {proc} for perivascular fat attenuation.",
+            s = phrase(rng, "pvat.service.stored", [f"Today the stored {ccta} data set from {pd} was analyzed with {proc} for perivascular fat attenuation.",
                            f"Perivascular (pericoronary) fat analysis of the previously acquired {ccta} images was performed today using {proc}.",
                            f"{proc[0].upper() + proc[1:]} run today on the archived {ccta} dataset ({pd}) to assess coronary inflammation."])
         ctx.put("technique", sp(s, "PERIVASCULAR_FAT_ANALYSIS", sent="service_performed"))
         head = None
     elif has_proc:
-        s = pick(rng, [f"{proc[0].upper() + proc[1:]} perivascular fat analysis completed today.",
+        s = phrase(rng, "pvat.service.no_input", [f"{proc[0].upper() + proc[1:]} perivascular fat analysis completed today.",
                        f"Pericoronary fat inflammation assessment with {proc} resulted today."])
         ctx.put("technique", sp(s, "PERIVASCULAR_FAT_ANALYSIS", sent="service_performed"))
         head = None
     else:
-        head = pick(rng, [f"Perivascular fat values from the {ccta} data set:" if has_in else "Perivascular fat values today:",
+        head = phrase(rng, "pvat.output_head" + ("" if has_in else ".no_input"), [f"Perivascular fat values from the {ccta} data set:" if has_in else "Perivascular fat values today:",
                           f"Pericoronary fat attenuation results ({ccta}):" if has_in else "Fat attenuation results today:"])
     first = True
     if head:
@@ -502,15 +593,24 @@ def content_pvat(ctx: Ctx, missing: set, with_ct: bool, radiology: bool):
     if has_int:
         ctx.put("impression", sp(pvat_interp(rng, r), "PHYSICIAN_INTERPRETATION", sent="interpretation"))
     else:
-        ctx.put("impression", S(pick(rng, ["CaRi-Heart report attached." if has_proc else "Report attached.", "See vendor report scanned to chart.",
+        ctx.put("impression", S(phrase(rng, "pvat.attachment", ["CaRi-Heart report attached." if has_proc else "Report attached.", "See vendor report scanned to chart.",
                                            "Analysis PDF attached; no further comment.",
                                            "Results as per attached software report."]), "software_output"))
+        if with_ct and rng.random() < 0.3:
+            ctx.put("impression", S(other_neg(rng, "visual_read")))
+    caution(ctx)
+
+
+def caution(ctx: Ctx, p=0.25):
+    """Sometimes the vendor's printed caution under the result: it asks for a physician, it is not one."""
+    if ctx.rng.random() < p:
+        ctx.put("findings", S(other_neg(ctx.rng, "disclaimer")))
 
 
 def coverage(ctx: Ctx, documented: bool):
     rng = ctx.rng
     if documented:
-        s = pick(rng, [f"Benefits check completed {fmt_date(ctx.prior(1, 20), rng)} with {pick(rng, PAYERS)}: Category III service, covered with prior authorization.",
+        s = phrase(rng, "coverage.documented", [f"Benefits check completed {fmt_date(ctx.prior(1, 20), rng)} with {pick(rng, PAYERS)}: Category III service, covered with prior authorization.",
                        f"Prior authorization approved by {pick(rng, PAYERS)} (auth # PA-{rng.randint(100000, 999999)}).",
                        "Signed ABN on file; patient aware the service may not be covered.",
                        f"Benefits verification done: {pick(rng, PAYERS)} indicates the service is not covered; patient signed an ABN and elected to proceed.",
@@ -518,7 +618,7 @@ def coverage(ctx: Ctx, documented: bool):
         ctx.put("coverage", S(s))
     else:
         if rng.random() < 0.5:
-            s = pick(rng, [f"Prior authorization submitted to {pick(rng, PAYERS)} {fmt_date(ctx.prior(1, 10), rng)}; pending.",
+            s = phrase(rng, "coverage.pending", [f"Prior authorization submitted to {pick(rng, PAYERS)} {fmt_date(ctx.prior(1, 10), rng)}; pending.",
                            "PA request sent, awaiting payer decision.", "Insurance authorization pending at time of service."])
             ctx.put("coverage", S(s))
 
@@ -534,7 +634,7 @@ def content_0972T(ctx: Ctx, missing: set, nursing: bool):
     pct = rng.randint(5, 85)
     ctx.slots["burn_site"] = site
     if has_in and has_proc:
-        s = pick(rng, [f"Multispectral images of the {site} burn were acquired with {proc} for healing assessment.",
+        s = phrase(rng, "burn.service", [f"Multispectral images of the {site} burn were acquired with {proc} for healing assessment.",
                        f"{proc[0].upper() + proc[1:]} multispectral imaging of the {site} burn wound performed at bedside today.",
                        f"MSI of {site} burn obtained today using {proc}; images transmitted for algorithmic analysis.",
                        f"Burn wound ({site}) imaged with {proc} (multispectral imaging, {rng.randint(3, 8)} captures)."])
@@ -542,14 +642,14 @@ def content_0972T(ctx: Ctx, missing: set, nursing: bool):
         head = None
     elif has_proc:
         ctx.no_imaging_words = True
-        s = pick(rng, [f"{proc[0].upper() + proc[1:]} healing assessment resulted today.",
+        s = phrase(rng, "burn.service.no_input", [f"{proc[0].upper() + proc[1:]} healing assessment resulted today.",
                        f"Algorithm result from {proc} reviewed today."])
         ctx.put("technique", sp(s, "BURN_MULTISPECTRAL_IMAGING", sent="service_performed"))
         head = None
     else:
-        head = pick(rng, [f"Multispectral images of the {site} burn obtained today. Healing prediction:",
+        head = phrase(rng, "burn.output_head", [f"Multispectral images of the {site} burn obtained today. Healing prediction:",
                           f"MSI of the {site} wound done this visit; predicted healing map:"])
-    outs = pick(rng, [
+    outs = phrase(rng, "burn.output", [
         [f"Result: {pct}% of wound area classified non-healing (not expected to heal within 21 days); remainder classified healing."],
         [f"Non-healing zone: {pct}% of surface (central).", f"Healing zone: {100 - pct}% (periphery)."],
         [f"{'Device classification' if has_proc else 'Classification'} - healing potential LOW in {pct}% of the {site} wound, HIGH elsewhere."],
@@ -564,26 +664,35 @@ def content_0972T(ctx: Ctx, missing: set, nursing: bool):
     surg = pct >= 30
     if has_int:
         if surg:
-            dec = pick(rng, [
+            dec = phrase(rng, "burn.interpretation.surgery", [
                 f"Classification reviewed: the {pct}% non-healing central zone corresponds to deep partial-thickness injury. Decision: tangential excision and split-thickness skin graft of that zone, scheduled {fmt_date(ctx.dos + _dt.timedelta(days=rng.randint(1, 4)), rng)}.",
                 f"Based on the healing classification (non-healing {pct}%), I recommend excision and grafting of the non-healing area; periphery to continue conservative dressings. Consent obtained.",
                 f"{'Device predicts' if has_proc else 'Prediction shows'} non-healing in {pct}% of the wound; this agrees with my clinical exam, so we will proceed to the OR for excision/STSG rather than wait.",
+                f"I went over the healing map: the {pct}% flagged area is deep on my exam too, so it gets excised and grafted this week.",
+                f"My read of the classification: non-healing {pct}%, matches the pale insensate center - booking the OR for excision and autograft.",
+                f"Healing-potential result reviewed at bedside; {pct}% non-healing is too much to wait on, plan surgical debridement and grafting.",
             ])
         else:
-            dec = pick(rng, [
+            dec = phrase(rng, "burn.interpretation.conservative", [
                 f"Classification reviewed: only {pct}% predicted non-healing; wound expected to heal within 21 days. Decision: continue silver dressings, no surgery, recheck in 1 week.",
                 "Classification shows predominantly healing potential; I will manage non-operatively with dressings and avoid grafting.",
                 "Per the healing classification the wound should heal spontaneously - plan conservative care, follow-up in burn clinic in 7 days.",
+                f"I went over the healing map: only {pct}% flagged, which fits the brisk capillary refill I see, so dressings only and no graft.",
+                "My read of the classification is a wound that will close on its own; continue conservative dressings and recheck next week.",
+                f"Healing-potential result reviewed at bedside; with {pct}% non-healing I am comfortable avoiding surgery for now.",
             ])
         ctx.put("impression", sp(dec, "PHYSICIAN_INTERPRETATION", sent="interpretation"))
     else:
         if nursing:
-            ctx.put("impression", S(pick(rng, ["Results placed in chart for provider review.",
+            ctx.put("impression", S(phrase(rng, "burn.nursing_handoff", ["Results placed in chart for provider review.",
                                                "Device report printed and left for the burn team.",
                                                "Provider notified of the result." if ctx.no_imaging_words else "Provider notified that images were obtained."]), "other"))
         else:
-            ctx.put("impression", S(pick(rng, ["Device report scanned to Media.", "See attached report.",
+            ctx.put("impression", S(phrase(rng, "burn.attachment", ["Device report scanned to Media.", "See attached report.",
                                                "Report attached."]), "software_output"))
+        if rng.random() < 0.3:
+            ctx.put("impression", S(other_neg(rng, "bedside_look")))
+    caution(ctx)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -600,16 +709,22 @@ def neg_sentence(rng, ctx, family, assertion):
                         f"Patient declined {proc} plaque analysis.",
                         f"{proc[0].upper() + proc[1:]} analysis cancelled - not authorized.",
                         "No AI-based plaque analysis was performed on this study.",
-                        f"Quantitative plaque analysis with {proc} could not be completed (failed QC, heavy calcium blooming)."],
+                        f"Quantitative plaque analysis with {proc} could not be completed (failed QC, heavy calcium blooming).",
+                        f"We offered to send the scan for {proc} plaque quantification; she turned it down because of the cost.",
+                        "Software plaque quantification was not ordered for this study."],
             "hypothetical": [f"Recommend AI-based quantitative plaque analysis ({proc}) of this data set if further risk stratification is desired.",
                              f"Will schedule {proc} plaque analysis.", f"Consider {proc} plaque quantification at follow-up.",
                              f"Ordered: {proc} plaque analysis - pending.",
                              f"If insurance approves, will send the CCTA for {proc} plaque quantification.",
-                             f"Discussed option of AI plaque analysis ({proc}); patient will think about it."],
+                             f"Discussed option of AI plaque analysis ({proc}); patient will think about it.",
+                             f"Offered {proc} plaque quantification of the existing scan at the next visit.",
+                             f"{proc[0].upper() + proc[1:]} plaque analysis may be worthwhile once the lipid panel is back."],
             "historical": [f"Prior CCTA {d} with {proc} plaque analysis showed total plaque volume {rng.randint(80, 600)} mm3.",
                            f"Comparison: CCTA {d} with {proc} quantitative plaque analysis (TPV {rng.randint(80, 600)} mm3).",
                            f"{proc[0].upper() + proc[1:]} report dated {d} reviewed with the patient today; it showed moderate non-calcified plaque.",
-                           f"History of AI plaque analysis in {d[-4:] if '/' in d else d[:4]} (low risk)."],
+                           f"History of AI plaque analysis in {d[-4:] if '/' in d else d[:4]} (low risk).",
+                           f"When we went over the {proc} plaque results at the {d} visit I judged the burden moderate; today we only recheck lipids.",
+                           f"As interpreted on {d}, the {proc} plaque quantification showed mostly calcified disease; no new analysis since."],
             "family": [f"Brother had a {proc} plaque analysis last year showing extensive soft plaque.",
                        "Father's CCTA with AI plaque analysis was reportedly high risk.",
                        f"Her sister underwent {proc} plaque quantification after an MI at 49."],
@@ -621,15 +736,19 @@ def neg_sentence(rng, ctx, family, assertion):
             "negated": [f"{proc[0].upper() + proc[1:]} perivascular fat analysis not performed - data set incompatible (slice thickness).",
                         "Patient declined perivascular fat (FAI) analysis.",
                         f"{proc[0].upper() + proc[1:]} analysis cancelled by patient request.",
-                        "No perivascular fat analysis was performed."],
+                        "No perivascular fat analysis was performed.",
+                        f"{proc[0].upper() + proc[1:]} was offered for the stored scan but he declined after hearing it may not be covered."],
             "hypothetical": [f"Will request {proc} perivascular fat analysis if insurance approves.",
                              f"Consider {proc} to assess coronary inflammation.",
                              f"Plan: order {proc} on the existing CCTA data set; pending authorization.",
-                             "Could consider pericoronary fat attenuation (FAI) analysis in the future."],
+                             "Could consider pericoronary fat attenuation (FAI) analysis in the future.",
+                             f"We talked about sending the existing scan for {proc}; she would like to wait until after the holidays."],
             "historical": [f"{proc[0].upper() + proc[1:]} analysis {d}: FAI-Score RCA {round(rng.uniform(5, 20), 1)} (reported then), reviewed with patient today.",
                            f"Previously had perivascular fat analysis ({proc}) on {d}, low inflammatory risk.",
-                           f"Prior {proc} result from {d} discussed again today."],
+                           f"Prior {proc} result from {d} discussed again today.",
+                           f"The inflammation score from {proc} ({d}), which I read at that visit as elevated, was the reason colchicine was started; no repeat study."],
             "family": ["Sister had a perivascular fat (FAI) scan abroad which was reportedly abnormal.",
+                       f"Their father was told his {proc} inflammation score was high before his bypass.",
                        f"His son had {proc} analysis as part of an executive physical."],
         }
     elif family == "burn":
@@ -639,17 +758,21 @@ def neg_sentence(rng, ctx, family, assertion):
             "negated": [f"{proc[0].upper() + proc[1:]} imaging not performed (device unavailable).",
                         "Patient declined multispectral imaging.",
                         f"Multispectral imaging with {proc} attempted but failed - images not captured due to patient movement.",
-                        "No multispectral imaging was done today."],
+                        "No multispectral imaging was done today.",
+                        f"Offered {proc} imaging of the burn; family preferred to wait for the next dressing change."],
             "hypothetical": [f"Plan {proc} imaging at the next dressing change.",
                              f"Consider multispectral imaging ({proc}) to help decide on grafting.",
-                             f"Will obtain {proc} assessment on day 3 if wound appearance remains indeterminate."],
+                             f"Will obtain {proc} assessment on day 3 if wound appearance remains indeterminate.",
+                             f"{proc[0].upper() + proc[1:]} would help if the depth stays unclear; not requested yet."],
             "historical": [f"{proc[0].upper() + proc[1:]} imaging on {d} showed healing potential; wound now epithelialized.",
-                           f"Multispectral imaging from {d} (outside burn center) predicted non-healing in 20%; grafted then."],
-            "family": [f"Her son had {proc} imaging for a scald burn last year."],
+                           f"Multispectral imaging from {d} (outside burn center) predicted non-healing in 20%; grafted then.",
+                           f"At the {d} visit the {proc} map showed a non-healing center, which I read then as needing a graft; the graft has since taken."],
+            "family": [f"Her son had {proc} imaging for a scald burn last year.",
+                       f"Mother's burns were assessed with {proc} after a kitchen fire years ago."],
         }
     else:
         raise ValueError(family)
-    return sp(pick(rng, bank[assertion]), L, assertion)
+    return sp(phrase(rng, f"{family}.{assertion}", bank[assertion]), L, assertion)
 
 
 OTHER_NEG = {
@@ -685,8 +808,40 @@ OTHER_NEG = {
     "research": ["Research protocol (IRB 2026-044): AI plaque analysis software will be evaluated in 300 participants; no study procedures performed today.",
                  "Grand rounds summary: perivascular fat attenuation index as a marker of coronary inflammation - education only.",
                  "Journal club: multispectral imaging with algorithmic classification in burn care; no patient data."],
-    "moleculight": ["MolecuLight fluorescence imaging showed red fluorescence consistent with bacterial load at the wound edge."],
+    "moleculight": ["MolecuLight fluorescence imaging showed red fluorescence consistent with bacterial load at the wound edge.",
+                    "Bacterial autofluorescence scan of the wound bed (MolecuLight) negative; no cyan signal."],
+    # the vendor's own caution printed under a result: not a physician reading it
+    "disclaimer": ["This report was generated by software and should be reviewed by a physician before clinical use.",
+                   "Automated results are intended to support, not replace, the judgment of a qualified clinician.",
+                   "Vendor statement: measurements must be confirmed by the interpreting physician; not a diagnosis.",
+                   "Device output is an adjunct; final classification rests with the treating provider.",
+                   "Disclaimer: values are produced by an algorithm and require review by a licensed physician."],
+    "bedside_look": ["Wound inspected at the bedside; appearance reviewed with the charge nurse.",
+                     "Dressing taken down and the wound bed looked at with the fellow; photos uploaded.",
+                     "Clinical look at the graft site today: pink, blanching, no exudate."],
+    # the ordinary visual read, or a review of the images without the software output
+    "visual_read": ["Images personally reviewed; coronary anatomy as described above.",
+                    "I have reviewed the source images and agree with the findings as dictated.",
+                    "Visual review of the axial and curved reformats shows no additional findings.",
+                    "On my read of the images the proximal vessels are patent without high-grade narrowing.",
+                    "Curved planar reformats reviewed at the workstation; stenosis grades as listed."],
+    # the same technique aimed at another target
+    "other_target": ["Carotid plaque quantification software applied to the neck CTA: left ICA bulb plaque volume 212 mm3, mostly lipid-rich.",
+                     "AI-based femoral plaque analysis of the runoff CTA showed heavy calcified burden in the superficial femoral artery.",
+                     "DeepView multispectral images were taken of the plantar diabetic foot ulcer to follow its granulation.",
+                     "Multispectral imaging with the burn device was used on the sacral pressure injury; healing map filed to Media.",
+                     "Perivascular fat attenuation measured around the carotid bifurcation as part of a vascular study."],
+    # research-use-only and investigational wording
+    "ruo": ["Analysis run under research protocol for investigational use only; results are not reported to the clinical record.",
+            "Research use only - the AI plaque output is not to be used for patient care and was not shared with the treating team.",
+            "Study imaging: multispectral captures obtained for the device trial; investigators are blinded and no clinical decision follows.",
+            "Investigational perivascular fat output archived for the registry; not part of this encounter's care."],
 }
+
+
+def other_neg(rng, kind):
+    """A sentence of the hard-negative bank ``kind`` in one of the note's phrasing families."""
+    return phrase(rng, f"other.{kind}", OTHER_NEG[kind])
 
 
 def filler_history(rng, ctx, cardiac=True):
@@ -1013,7 +1168,7 @@ def scen_0972T(ctx, rng):
     if not ctx.no_imaging_words:
         add_distractor_mentions(ctx, ["burn"], 0.25)
     if rng.random() < 0.15 and not ctx.no_imaging_words:
-        ctx.put("extra", S(OTHER_NEG["moleculight"][0]))
+        ctx.put("extra", S(other_neg(rng, "moleculight")))
     codes = [dict(code="0972T", status="documentation_gap" if missing else "supported",
                   missing=sorted(missing, key=["input", "process", "interpretation"].index), coverage_documented=cov)]
     why = f"0972T {'gap: missing ' + '+'.join(sorted(missing)) if missing else 'supported'}"
@@ -1047,7 +1202,7 @@ NEG_KINDS = [
     ("plaque_assert", 9), ("pvat_assert", 7), ("burn_assert", 7), ("visual_cadrads", 6), ("calcium_only", 4),
     ("ffrct", 4), ("other_ai", 7), ("pvat_other", 3), ("burning", 3), ("carotid_skin", 2), ("ai_ai", 2),
     ("admin", 6), ("research", 2), ("withdrawn", 1), ("discharge_hist", 3), ("routine_burn", 3),
-    ("pvat_prior_interpreted", 2),
+    ("pvat_prior_interpreted", 2), ("other_target", 4), ("ruo", 3),
 ]
 
 
@@ -1092,7 +1247,9 @@ def scen_negative(ctx, rng):
         ctx.put("findings", S(f"{art}: {pick(rng, ['mild mixed plaque', 'minimal calcified plaque', 'moderate non-calcified plaque', 'partially calcified plaque'])} with {rng.choice([25, 30, 40, 55, 60])}% stenosis by visual estimate."),
                 S("Plaque characterized visually as mixed; no positive remodeling or napkin-ring sign."))
         ctx.put("impression", S(f"CAD-RADS {rng.choice(['1', '2', '3', '4A'])}/P{rng.randint(1, 3)} by visual grading."),
-                S(pick(rng, ["Mild mixed plaque; preventive therapy recommended.", "No high-risk plaque features identified by eye."])))
+                S(phrase(rng, "visual.impression", ["Mild mixed plaque; preventive therapy recommended.", "No high-risk plaque features identified by eye."])))
+        if rng.random() < 0.5:
+            ctx.put("impression", S(other_neg(rng, "visual_read")))
         if rng.random() < 0.3:
             ctx.put("plan", neg_sentence(rng, ctx, "plaque", "hypothetical"))
         return "radiology", True, [], "Visual-only CCTA read (CAD-RADS by eye); no software plaque quantification, so no 75577."
@@ -1107,32 +1264,43 @@ def scen_negative(ctx, rng):
     if name == "ffrct":
         ccta = pick(rng, CCTA_NAMES)
         ctx.put("technique", sp(f"{ccta} performed today.", "SAME_SESSION_CT", sub=ccta))
-        ctx.put("findings", S(pick(rng, OTHER_NEG["ffrct"])))
+        ctx.put("findings", S(other_neg(rng, "ffrct")))
         ctx.put("impression", S(f"CAD-RADS {rng.choice(['2', '3', '4A'])} by visual read; FFR-CT as above."))
         return pick(rng, ["radiology", "radiology", "consult"]), True, [], "CT-derived FFR (HeartFlow FFRct, 75580) alone is not AI plaque analysis; visual read only."
     if name == "other_ai":
         k = pick(rng, ["stroke_ai", "pe_ai", "nodule_ai", "ai_ecg", "retinal_ai", "segmentation"])
-        for t in rng.sample(OTHER_NEG[k], min(2, len(OTHER_NEG[k]))):
+        for t in dict.fromkeys(other_neg(rng, k) for _ in range(2)):
             ctx.put(pick(rng, ["findings", "impression"]), S(t))
         kind = "radiology" if k in ("stroke_ai", "pe_ai", "nodule_ai") else pick(rng, ["clinic", "consult"])
         ctx.slots["exam_name"] = [{"stroke_ai": "CTA HEAD AND NECK", "pe_ai": "CT PULMONARY ANGIOGRAM",
                                    "nodule_ai": "CT CHEST WITHOUT CONTRAST"}.get(k, "CT")]
         return kind, k != "retinal_ai", [], f"Other AI software ({k.replace('_', ' ')}) outside the 75577/0972T/0992T/0993T family."
     if name == "pvat_other":
-        t = pick(rng, OTHER_NEG["perivasc_path"] + OTHER_NEG["autopsy"])
+        t = other_neg(rng, pick(rng, ["perivasc_path", "autopsy"]))
         ctx.put("findings", S(t))
         return pick(rng, ["clinic", "consult", "discharge"]), True, [], "'Perivascular'/epicardial fat in pathology, MRI or autopsy text; not a perivascular fat risk analysis."
     if name == "burning":
-        ctx.put("history", S(pick(rng, OTHER_NEG["burning"])))
+        ctx.put("history", S(other_neg(rng, "burning")))
         return pick(rng, ["clinic", "soap"]), True, [], "'Burning' symptom, not a burn wound; no multispectral imaging."
     if name == "carotid_skin":
-        ctx.put("findings", S(pick(rng, OTHER_NEG["carotid_skin"])))
+        ctx.put("findings", S(other_neg(rng, "carotid_skin")))
         return pick(rng, ["clinic", "consult"]), True, [], "Carotid/skin/dental plaque, not coronary plaque analysis."
     if name == "ai_ai":
-        ctx.put("findings", S(pick(rng, OTHER_NEG["ai_ai"])))
+        ctx.put("findings", S(other_neg(rng, "ai_ai")))
         return pick(rng, ["clinic", "consult"]), True, [], "'AI' here means aortic insufficiency, not artificial intelligence."
+    if name == "other_target":
+        t = other_neg(rng, "other_target")
+        burn = "ulcer" in t or "pressure injury" in t
+        ctx.put("findings", S(t))
+        if rng.random() < 0.4:
+            ctx.put("findings", S(other_neg(rng, "disclaimer")))
+        return (pick(rng, ["wound", "procedure"]) if burn else pick(rng, ["clinic", "consult"])), not burn, [], \
+            "The same technique aimed at another target (carotid/femoral plaque, a non-burn wound): not these codes."
+    if name == "ruo":
+        ctx.put("extra", S(other_neg(rng, "ruo")))
+        return pick(rng, ["clinic", "consult"]), True, [], "Research-use-only output not used for care; no billable service."
     if name == "research":
-        ctx.put("extra", S(pick(rng, OTHER_NEG["research"])))
+        ctx.put("extra", S(other_neg(rng, "research")))
         return pick(rng, ["clinic", "consult"]), True, [], "Research/education text describing the service in general; no service performed."
     if name == "withdrawn":
         ctx.slots["exam_name"] = ["CT CORONARY ANGIOGRAPHY"]
@@ -1147,10 +1315,10 @@ def scen_negative(ctx, rng):
         ctx.put("plan", S(pick(rng, ["Follow up with cardiology in 2 weeks.", "Burn clinic in 1 week.", "Continue statin."])))
         return "discharge", fam != "burn", [], "Discharge summary mentions an AI service from earlier in the stay/prior date as history only."
     if name == "routine_burn":
-        ctx.put("findings", S(pick(rng, ["Clinical depth assessment: superficial partial thickness; expected to heal with dressings.",
+        ctx.put("findings", S(phrase(rng, "burn.clinical_depth", ["Clinical depth assessment: superficial partial thickness; expected to heal with dressings.",
                                         "Burn depth judged clinically as mixed; reassess in 48 hours."])))
         if rng.random() < 0.5:
-            ctx.put("extra", S(OTHER_NEG["moleculight"][0]))
+            ctx.put("extra", S(other_neg(rng, "moleculight")))
         ctx.put("plan", S("Continue silver dressing, follow-up in 1 week."))
         return pick(rng, ["wound", "procedure"]), False, [], "Routine burn wound care with clinical depth assessment only; no algorithmic multispectral imaging."
     if name == "pvat_prior_interpreted":
@@ -1167,7 +1335,7 @@ def scen_negative(ctx, rng):
 
 def admin_note(rng, dos):
     b = Builder()
-    k = rng.randrange(4)
+    k = variant(rng, "admin", 6)
     d = fmt_date(dos, rng)
     if k == 0:
         proc, lab, cpt = pick(rng, [("Caristo CaRi-Heart perivascular fat analysis", "PERIVASCULAR_FAT_ANALYSIS", "0992T"),
@@ -1188,6 +1356,19 @@ def admin_note(rng, dos):
         b.add(f"NOTICE OF DENIAL\n{pick(rng, PAYERS)}\nDate: {d}\n")
         b.add(f"The claim line for CPT {code} has been denied: Category III code considered investigational under policy "
               "MP-{0}. You may appeal within 60 days with documentation of medical necessity and coverage verification.".format(rng.randint(100, 999)))
+    elif k == 4:
+        service = pick(rng, ["software analysis of coronary plaque from a CT angiogram",
+                             "multispectral burn imaging with an algorithmic classifier",
+                             "perivascular fat analysis of a cardiac CT"])
+        b.add(f"REQUEST FOR MEDICAL RECORDS\n{pick(rng, PAYERS)} - Payment Integrity\nDate: {d}\n")
+        b.add(f"To support the claim for {service}, please send the physician's signed interpretation, the "
+              "software or device report and the order. Claims without an interpretation separate from the "
+              "vendor printout will be reduced.\nFax records within 30 days.")
+    elif k == 5:
+        b.add(f"{pick(rng, PAYERS)} MEDICAL POLICY - Artificial intelligence in cardiac and wound imaging\nReviewed: {d}\n")
+        b.add("Quantitative plaque analysis, perivascular fat analysis and multispectral burn imaging are considered "
+              "investigational except where listed below. Documentation must name the data set, the software or device "
+              "and include the physician's own interpretation. This policy does not describe any individual patient.")
     else:
         b.add(pick(rng, ["PATIENT EDUCATION: What is AI coronary plaque analysis?\n",
                          "Patient handout - Heart inflammation scan (perivascular fat analysis)\n",
@@ -1195,17 +1376,117 @@ def admin_note(rng, dos):
         b.add("This test uses computer software to analyze images of your heart or wound. Your doctor reviews the "
               "result and decides on treatment. Some insurers do not cover this test; ask our billing office. "
               "Template - not part of a clinical encounter.")
+    b.frags = [(start, end, label, f"admin#{k}/6") for start, end, label, _ in b.frags]
     return b
 
 
 # --------------------------------------------------------------------------------------------------
 # note assembly
 # --------------------------------------------------------------------------------------------------
+OCR_CONFUSIONS = {"l": "1", "1": "l", "O": "0", "0": "O", "I": "l", "e": "c", "S": "5", "5": "S", "B": "8", "m": "rn"}
+BULLETS = ("- ", "* ", "\u2022 ", "o ")
+
+
+def augment(rng, text, spans, labels, families):
+    """Layout and noise variants of a finished note, with its spans and character labels carried along.
+
+    Layout (one at most): hard wrap at 48-80 columns, all lines joined into one paragraph, or bullet
+    markers before lines. Noise (one at most): dictated punctuation ("period", "comma") or OCR letter
+    confusions at about 1% of characters. Each source character becomes a *piece* of output text, so the
+    gold offsets move with the text. Returns (text, spans, labels, families, kinds).
+    """
+    kinds = []
+    r = rng.random()
+    kinds += ["wrap"] if r < 0.18 else ["joined"] if r < 0.28 else ["bullets"] if r < 0.36 else []
+    r = rng.random()
+    kinds += ["dictated"] if r < 0.08 else ["ocr"] if r < 0.16 else []
+    if not kinds:
+        return text, spans, labels, families, kinds
+    pieces, prefix = list(text), [""] * len(text)
+    if "wrap" in kinds:
+        width, col = rng.randint(48, 80), 0
+        for i, ch in enumerate(text):
+            if ch == "\n":
+                col = 0
+                continue
+            if ch == " ":
+                nxt = text.find(" ", i + 1)
+                word = (nxt if nxt >= 0 else len(text)) - i - 1
+                if col + 1 + word > width and col > 0:
+                    pieces[i], col = "\n", 0
+                    continue
+            col += 1
+    elif "joined" in kinds:
+        pieces = [" " if ch == "\n" else ch for ch in pieces]
+    elif "bullets" in kinds:
+        marker = pick(rng, BULLETS)
+        for i, ch in enumerate(text):
+            if (i == 0 or text[i - 1] == "\n") and ch.isalpha() and rng.random() < 0.6:
+                prefix[i] = marker
+    if "dictated" in kinds:
+        words = {".": " period", ",": " comma"}
+        for i, ch in enumerate(text):
+            after = text[i + 1] if i + 1 < len(text) else " "
+            before = re.search(r"(\w+)$", text[max(0, i - 12):i])
+            spoken = before and before.group(1).lower() not in _ABBREV and not before.group(1).isdigit()
+            if ch in words and after.isspace() and spoken and rng.random() < 0.7:
+                pieces[i] = words[ch]
+    elif "ocr" in kinds:
+        for i, ch in enumerate(text):
+            if ch in OCR_CONFUSIONS and pieces[i] == ch and rng.random() < 0.012:
+                pieces[i] = OCR_CONFUSIONS[ch]
+    starts, pos = [], 0
+    for i in range(len(text)):
+        starts.append(pos + len(prefix[i]))
+        pos += len(prefix[i]) + len(pieces[i])
+    out = "".join(p + c for p, c in zip(prefix, pieces))
+    new_spans = [dict(sp_, start=starts[sp_["start"]], end=starts[sp_["end"] - 1] + len(pieces[sp_["end"] - 1]))
+                 for sp_ in spans]
+    new_labels, new_families = [], []
+    for i in range(len(text)):
+        n = len(prefix[i]) + len(pieces[i])
+        new_labels += [labels[i]] * n
+        new_families += [families[i]] * n
+    return out, new_spans, new_labels, new_families, kinds
+
+
 def rand_date(rng, lo=_dt.date(2025, 3, 1), hi=_dt.date(2026, 10, 31)):
     return lo + _dt.timedelta(days=rng.randint(0, (hi - lo).days))
 
 
 SCEN_WEIGHTS = [("75577", 20), ("0972T", 14), ("0992T", 8), ("0993T", 9), ("combo", 3), ("neg", 46)]
+
+
+def run_scenario(ctx, rng, scen):
+    """Decide and fill ``ctx`` for scenario ``scen``; returns kind, cardiac, codes, rationale, nurse."""
+    nurse = False
+    if scen == "75577":
+        kind, cardiac, codes, why = scen_75577(ctx, rng)
+    elif scen in ("0992T", "0993T"):
+        kind, cardiac, codes, why = scen_pvat(ctx, rng, scen == "0993T")
+    elif scen == "0972T":
+        kind, cardiac, codes, why, nurse = scen_0972T(ctx, rng)
+    elif scen == "combo":
+        kind, cardiac, codes, why = scen_combo(ctx, rng)
+    else:
+        kind, cardiac, codes, why = scen_negative(ctx, rng)
+    return kind, cardiac, codes, why, nurse
+
+
+def check_decision(note_id, codes, spans):
+    """Cross-checks between the coding decision and the spans written; sorts ``codes``, returns the concepts."""
+    concepts = sorted({s["label"] for s in spans if s["assertion"] == "affirmed"}, key=CONCEPT_ORDER.get)
+    codes.sort(key=lambda c: CODE_ORDER[c["code"]])
+    for c in codes:
+        if c["code"] == "0993T":
+            assert "SAME_SESSION_CT" in concepts, note_id
+        if c["status"] == "supported" or "interpretation" not in c["missing"]:
+            assert "PHYSICIAN_INTERPRETATION" in concepts, (note_id, c)
+    if not any("interpretation" not in c["missing"] for c in codes):
+        assert "PHYSICIAN_INTERPRETATION" not in concepts, note_id
+    if any(c["code"] == "0992T" for c in codes):
+        assert "SAME_SESSION_CT" not in concepts, note_id
+    return concepts
 
 
 def make_note(rng, note_id, dos=None, force=None):
@@ -1223,54 +1504,36 @@ def make_note(rng, note_id, dos=None, force=None):
     if scen in ("0992T", "0993T", "combo") and rng.random() < 0.85:
         dos = rand_date(rng, _dt.date(2026, 1, 1))
     ctx = Ctx(rng, dos, None)
-    nurse = False
-    if scen == "75577":
-        kind, cardiac, codes, why = scen_75577(ctx, rng)
-    elif scen in ("0992T", "0993T"):
-        kind, cardiac, codes, why = scen_pvat(ctx, rng, scen == "0993T")
-    elif scen == "0972T":
-        kind, cardiac, codes, why, nurse = scen_0972T(ctx, rng)
-    elif scen == "combo":
-        kind, cardiac, codes, why = scen_combo(ctx, rng)
-    else:
-        kind, cardiac, codes, why = scen_negative(ctx, rng)
+    kind, cardiac, codes, why, nurse = run_scenario(ctx, rng, scen)
     if kind == "admin":
         b = admin_note(rng, dos)
     else:
         if not ctx.no_ct_words and cardiac and kind in ("clinic", "consult", "soap") and rng.random() < 0.15:
             k = pick(rng, ["burning", "carotid_skin", "ai_ai", "ai_ecg"])
-            ctx.put("extra", S(pick(rng, OTHER_NEG[k])))
+            ctx.put("extra", S(other_neg(rng, k)))
         b = layout(ctx, kind, cardiac, author_nurse=nurse, distract=rng.uniform(0.2, 0.95))
-    text = b.text()
-    spans = sorted(b.spans, key=lambda s: (s["start"], s["end"], s["label"]))
-    concepts = sorted({s["label"] for s in spans if s["assertion"] == "affirmed"}, key=CONCEPT_ORDER.get)
-    codes.sort(key=lambda c: CODE_ORDER[c["code"]])
-    # cross-checks between the decision and the text we wrote
-    for c in codes:
-        if c["code"] == "0993T":
-            assert "SAME_SESSION_CT" in concepts, note_id
-        if c["status"] == "supported" or "interpretation" not in c["missing"]:
-            assert "PHYSICIAN_INTERPRETATION" in concepts, (note_id, c)
-    if not any("interpretation" not in c["missing"] for c in codes):
-        assert "PHYSICIAN_INTERPRETATION" not in concepts, note_id
+    text, spans, char_labels, char_families, kinds = augment(rng, b.text(), b.spans, b.char_labels(), b.char_families())
+    spans = sorted(spans, key=lambda s: (s["start"], s["end"], s["label"]))
+    concepts = check_decision(note_id, codes, spans)
     if ctx.no_ct_words:
         low = text.lower()
         assert not re.search(r"\b(ccta|cta|ct angiog\w*|cardiac ct|calcium-score ct|coronary ct)\b", low), (note_id, text)
     if ctx.no_imaging_words:
         assert not re.search(r"\b(imag\w*|msi|multispectral|photograph\w*)", text.lower()), (note_id, text)
-    if any(c["code"] == "0992T" for c in codes):
-        assert "SAME_SESSION_CT" not in concepts, note_id
     rationale = why
     note = {"note_id": note_id, "chart_id": None, "date_of_service": dos.isoformat(), "note_type": NOTE_TYPE[kind],
             "text": text}
     gold = {"note_id": note_id, "codes": codes, "concepts": concepts, "spans": spans, "rationale": rationale}
-    sents = [{"note_id": note_id, "start": s, "end": e, "label": lab} for s, e, lab in label_sentences(text, b.char_labels())]
-    return note, gold, sents, scen
+    sents = [{"note_id": note_id, "start": s, "end": e, "label": lab, "family": fam}
+             for s, e, lab, fam in label_sentences(text, char_labels, char_families)]
+    provenance = {"note_id": note_id, "split": getattr(rng, "split", "train"),
+                  "families": sorted({f for f in char_families if f}), "augment": kinds}
+    return note, gold, sents, provenance
 
 
 def generate(n=1600, seed=2026, chart_fraction=0.1):
     rng = random.Random(seed)
-    notes, golds, sents = [], [], []
+    notes, golds, sents, prov = [], [], [], []
     i = 0
     chart_no = 0
     while i < n:
@@ -1290,25 +1553,27 @@ def generate(n=1600, seed=2026, chart_fraction=0.1):
                 # chart notes keep one date per chart visit; Cat III cardiac notes take a 2026 date
                 if force in ("0992T", "0993T") and dos.year < 2026:
                     dos = dos.replace(year=2026)
-                sub_rng = random.Random(rng.randrange(1 << 30))
-                note, gold, ss, _ = make_note(sub_rng, f"G-{i:05d}", dos=dos, force=force)
+                sub_rng = NoteRandom(rng.randrange(1 << 30), split_of(f"G-{i:05d}", cid))
+                note, gold, ss, pv = make_note(sub_rng, f"G-{i:05d}", dos=dos, force=force)
                 if force in ("0992T", "0993T"):
                     note["date_of_service"] = dos.isoformat()
                 note["chart_id"] = cid
                 notes.append(note)
                 golds.append(gold)
                 sents.extend(ss)
+                prov.append(pv)
         else:
             i += 1
-            sub_rng = random.Random(rng.randrange(1 << 30))
-            note, gold, ss, _ = make_note(sub_rng, f"G-{i:05d}")
+            sub_rng = NoteRandom(rng.randrange(1 << 30), split_of(f"G-{i:05d}"))
+            note, gold, ss, pv = make_note(sub_rng, f"G-{i:05d}")
             notes.append(note)
             golds.append(gold)
             sents.extend(ss)
-    notes, golds = notes[:n], golds[:n]
+            prov.append(pv)
+    notes, golds, prov = notes[:n], golds[:n], prov[:n]
     keep = {x["note_id"] for x in notes}
     sents = [s for s in sents if s["note_id"] in keep]
-    return notes, golds, sents
+    return notes, golds, sents, prov
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1386,13 +1651,47 @@ def split_of(note_id, chart_id=None, validation_pct=20):
     return "validation" if h % 100 < validation_pct else "train"
 
 
+SPLIT_SOURCES = ("generated", "carriers", "handwritten")
+
+
+#: hand-written writers whose notes are all held out for validation (a writer the models never read)
+HELD_OUT_WRITERS = {"hw-b"}
+
+
+def writer_split(note_id, chart_id=None, writer=None):
+    """The split of a hand-written note: its writer's whole set when held out, else by chart."""
+    return "validation" if writer in HELD_OUT_WRITERS else split_of(note_id, chart_id)
+
+
 def write_splits(path=os.path.join(HERE, "splits.json")):
+    """splits.json: the notes of each split, and the phrasing families and writers behind them.
+
+    A generated or carrier note's split is fixed (``split_of``) before its text is written, and its labelled
+    wordings come only from the families of that split (``family_split``), so the family lists are disjoint
+    but for ``shared`` one-wording keys. Hand-written notes: a writer listed in ``HELD_OUT_WRITERS`` goes to
+    validation whole; other writers' notes split by chart like generated notes.
+    """
     out = {"train": [], "validation": []}
-    for sub in ("generated", "handwritten"):
+    families = {"train": set(), "validation": set(), "shared": set()}
+    writers = collections.defaultdict(collections.Counter)
+    for sub in SPLIT_SOURCES:
         p = os.path.join(HERE, sub, "notes.jsonl")
-        if os.path.exists(p):
-            for n in read_jsonl(p):
-                out[split_of(n["note_id"], n.get("chart_id"))].append(n["note_id"])
+        if not os.path.exists(p):
+            continue
+        prov = {r["note_id"]: r for r in read_jsonl(os.path.join(HERE, sub, "provenance.jsonl"))}
+        for n in read_jsonl(p):
+            pv = prov[n["note_id"]]
+            split = pv.get("split") or writer_split(n["note_id"], n.get("chart_id"), pv.get("writer"))
+            out[split].append(n["note_id"])
+            for fam in pv.get("families", []):
+                key, _, i_n = fam.rpartition("#")
+                i, n = map(int, i_n.split("/"))
+                families[family_split(key, i, n)].add(fam)
+            if pv.get("writer"):
+                writers[pv["writer"]][split] += 1
+    out["families"] = {k: sorted(v) for k, v in families.items()}
+    out["writers"] = {w: dict(sorted(c.items())) for w, c in sorted(writers.items())}
+    out["held_out_writers"] = sorted(HELD_OUT_WRITERS)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         json.dump(out, f, indent=0)
         f.write("\n")
@@ -1407,14 +1706,18 @@ def main(argv=None):
     ap.add_argument("--no-splits", action="store_true", help="do not rewrite corpora/splits.json")
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args(argv)
-    notes, golds, sents = generate(a.n, a.seed)
+    notes, golds, sents, prov = generate(a.n, a.seed)
     validate(notes, golds, sents)
     os.makedirs(a.out, exist_ok=True)
+    write_jsonl(os.path.join(a.out, "provenance.jsonl"), prov)
     write_jsonl(os.path.join(a.out, "notes.jsonl"), notes)
     write_jsonl(os.path.join(a.out, "gold.jsonl"), golds)
     write_jsonl(os.path.join(a.out, "sentences.jsonl"), sents)
     st = compute_stats(notes, golds, sents)
     st["seed"] = a.seed
+    st["augment"] = dict(sorted(collections.Counter(k for p in prov for k in p["augment"] or ["none"]).items()))
+    st["families_used"] = {split: len({f for p in prov if p["split"] == split for f in p["families"]})
+                           for split in ("train", "validation")}
     with open(os.path.join(a.out, "stats.json"), "w", encoding="utf-8", newline="\n") as f:
         json.dump(st, f, indent=1)
         f.write("\n")

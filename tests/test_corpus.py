@@ -1,4 +1,4 @@
-"""Checks on cptscan's own annotated corpora (corpora/generated, corpora/handwritten, corpora/demo)."""
+"""Checks on cptscan's own annotated corpora (corpora/generated, carriers, handwritten, demo)."""
 import filecmp
 import json
 import os
@@ -11,7 +11,9 @@ from cptscan.knowledge import load_knowledge
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPORA = os.path.join(ROOT, "corpora")
-DIRS = ["generated", "handwritten", "demo"]
+DIRS = ["generated", "carriers", "handwritten", "demo"]
+TRAINING = ("generated", "carriers", "handwritten")
+MTSAMPLES = os.path.join(ROOT, "..", "shared", "external", "mtsamples", "mtsamples.csv")
 # what the corpora may say comes from the default knowledge: the labels gold annotates and the codes
 KNOWLEDGE = load_knowledge()
 LABELS = set(KNOWLEDGE.rules.concept_labels)
@@ -43,7 +45,7 @@ def test_notes_and_gold_align(corpus):
     ids = [n["note_id"] for n in notes]
     assert len(ids) == len(set(ids))
     assert ids == [g["note_id"] for g in gold]
-    prefix = {"generated": "G-", "handwritten": "H-", "demo": "DEMO-"}[name]
+    prefix = {"generated": "G-", "carriers": "M-", "handwritten": "H-", "demo": "DEMO-"}[name]
     assert all(i.startswith(prefix) for i in ids)
     for n in notes:
         assert isinstance(n["text"], str) and n["text"]
@@ -112,11 +114,12 @@ def test_sentences_valid(corpus):
 def test_counts():
     assert len(load(os.path.join(CORPORA, "generated", "notes.jsonl"))) >= 1500
     assert len(load(os.path.join(CORPORA, "handwritten", "notes.jsonl"))) >= 60
+    assert len(load(os.path.join(CORPORA, "carriers", "notes.jsonl"))) >= 300
     assert 10 <= len(load(os.path.join(CORPORA, "demo", "notes.jsonl"))) <= 20
 
 
 def test_every_code_status_present():
-    for d in ("generated", "handwritten"):
+    for d in TRAINING:
         gold = load(os.path.join(CORPORA, d, "gold.jsonl"))
         combos = {(c["code"], c["status"]) for g in gold for c in g["codes"]}
         for code in CODES:
@@ -129,9 +132,50 @@ def test_splits_cover_training_notes():
         splits = json.load(f)
     train, val = set(splits["train"]), set(splits["validation"])
     assert not train & val
-    ids = {n["note_id"] for d in ("generated", "handwritten") for n in load(os.path.join(CORPORA, d, "notes.jsonl"))}
+    ids = {n["note_id"] for d in TRAINING for n in load(os.path.join(CORPORA, d, "notes.jsonl"))}
     assert train | val == ids
     assert 0.1 < len(val) / len(ids) < 0.3
+
+
+def test_validation_notes_use_only_held_out_phrasing():
+    """Split by phrasing family: no wording of a labelled sentence is read by both splits."""
+    with open(os.path.join(CORPORA, "splits.json"), encoding="utf-8") as f:
+        splits = json.load(f)
+    train_fams, val_fams = set(splits["families"]["train"]), set(splits["families"]["validation"])
+    assert train_fams and val_fams and not train_fams & val_fams
+    split_of = {i: name for name in ("train", "validation") for i in splits[name]}
+    used = {"train": set(), "validation": set()}
+    for d in ("generated", "carriers"):
+        for p in load(os.path.join(CORPORA, d, "provenance.jsonl")):
+            assert p["split"] == split_of[p["note_id"]]
+            used[p["split"]].update(p["families"])
+        for s in load(os.path.join(CORPORA, d, "sentences.jsonl")):
+            if s["family"]:
+                assert s["family"] in (train_fams if split_of[s["note_id"]] == "train" else val_fams), s
+    assert used["train"] == train_fams and used["validation"] == val_fams
+    # every kind of labelled sentence that varies has wordings on both sides
+    keys = {side: {f.rpartition("#")[0] for f in fams} for side, fams in (("t", train_fams), ("v", val_fams))}
+    assert {"plaque.interpretation", "pvat.interpretation", "burn.service", "other.disclaimer"} <= keys["t"] & keys["v"]
+
+
+def test_hand_written_notes_name_their_writer():
+    with open(os.path.join(CORPORA, "splits.json"), encoding="utf-8") as f:
+        splits = json.load(f)
+    prov = load(os.path.join(CORPORA, "handwritten", "provenance.jsonl"))
+    notes = load(os.path.join(CORPORA, "handwritten", "notes.jsonl"))
+    assert [p["note_id"] for p in prov] == [n["note_id"] for n in notes] and all(p["writer"] for p in prov)
+    for p in prov:
+        if p["writer"] in splits["held_out_writers"]:
+            assert p["note_id"] in splits["validation"]
+    assert sum(sum(c.values()) for c in splits["writers"].values()) == len(notes)
+
+
+def test_carrier_rows_are_recorded_and_stay_in_the_pool():
+    rows = json.load(open(os.path.join(CORPORA, "carriers", "rows.json"), encoding="utf-8"))
+    prov = load(os.path.join(CORPORA, "carriers", "provenance.jsonl"))
+    used = [p["mtsamples_row"] for p in prov]
+    assert len(used) == len(set(used)) and sorted(used, key=int) == rows["used_rows"]
+    assert set(used) <= set(rows["pool_rows"])
 
 
 def test_demo_claims_reference_demo_charts():
@@ -159,8 +203,26 @@ def test_generator_deterministic(tmp_path):
 
 def test_committed_generated_corpus_matches_default_seed(tmp_path):
     _run_generator(tmp_path, seed=2026, n=1600)
-    for f in ("notes.jsonl", "gold.jsonl", "sentences.jsonl"):
+    for f in ("notes.jsonl", "gold.jsonl", "sentences.jsonl", "provenance.jsonl"):
         assert filecmp.cmp(tmp_path / f, os.path.join(CORPORA, "generated", f), shallow=False), f
+
+
+@pytest.mark.skipif(not os.path.exists(MTSAMPLES), reason="needs ../shared/external/mtsamples")
+def test_committed_carriers_match_a_fresh_build(tmp_path):
+    subprocess.run([sys.executable, os.path.join(CORPORA, "carriers.py"), "--mtsamples", MTSAMPLES,
+                    "--out", str(tmp_path), "--quiet"], check=True)
+    for f in ("notes.jsonl", "gold.jsonl", "sentences.jsonl", "provenance.jsonl", "rows.json"):
+        assert filecmp.cmp(tmp_path / f, os.path.join(CORPORA, "carriers", f), shallow=False), f
+
+
+def test_layout_and_noise_variants_are_present():
+    """Wrapped, joined, bulleted, dictated and OCR-noised notes are all in the corpus (spans: test above)."""
+    notes = {n["note_id"]: n["text"] for n in load(os.path.join(CORPORA, "generated", "notes.jsonl"))}
+    prov = load(os.path.join(CORPORA, "generated", "provenance.jsonl"))
+    kinds = {k for p in prov for k in p["augment"]}
+    assert {"wrap", "joined", "bullets", "dictated", "ocr"} <= kinds
+    dictated = [notes[p["note_id"]] for p in prov if "dictated" in p["augment"]]
+    assert sum(" period" in t for t in dictated) > 0.8 * len(dictated)
 
 
 def test_handwritten_build_reproducible(tmp_path):

@@ -11,12 +11,15 @@ Markup inside a note's text (removed from the output text, offsets computed from
 
 Header of each note (lines starting with ``=== `` and ``@``)::
 
-    === H-001 | dos=2026-02-03 | type=radiology_report | chart=HC-1
+    === H-001 | dos=2026-02-03 | type=radiology_report | chart=HC-1 | writer=hw-a
     @code 75577 supported
     @code 0993T gap input,interpretation cov=no
     @why one-line rationale
     ---
     text ...
+
+``writer`` names who wrote the note (``corpora/README.md`` lists the writers); it decides the note's split
+(``generate.writer_split``) and is written to ``provenance.jsonl``.
 
 Usage: python corpora/handwritten/build.py [SOURCE] [OUTDIR]   (defaults: this folder's source.txt, this folder)
 """
@@ -26,7 +29,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-from generate import CONCEPT_ORDER, CODE_ORDER, label_sentences, validate, write_jsonl  # noqa: E402
+from generate import CONCEPT_ORDER, CODE_ORDER, label_sentences, validate, write_jsonl, writer_split  # noqa: E402
 
 LAB = {"PLQ": "CCTA_PLAQUE_ANALYSIS", "PVF": "PERIVASCULAR_FAT_ANALYSIS", "MSI": "BURN_MULTISPECTRAL_IMAGING",
        "CT": "SAME_SESSION_CT", "INT": "PHYSICIAN_INTERPRETATION"}
@@ -67,7 +70,7 @@ def parse_markup(src):
 def parse_source(path):
     raw = open(path, encoding="utf-8").read()
     blocks = re.split(r"^=== ", raw, flags=re.M)[1:]
-    notes, golds, sents = [], [], []
+    notes, golds, sents, prov = [], [], [], []
     for blk in blocks:
         head, _, body = blk.partition("\n---\n")
         lines = head.split("\n")
@@ -98,20 +101,25 @@ def parse_source(path):
         note = {"note_id": nid, "chart_id": meta.get("chart"), "date_of_service": meta.get("dos"),
                 "note_type": meta.get("type"), "text": text}
         notes.append(note)
+        if meta.get("writer"):
+            prov.append({"note_id": nid, "writer": meta["writer"],
+                         "split": writer_split(nid, meta.get("chart"), meta["writer"])})
         golds.append({"note_id": nid, "codes": codes, "concepts": concepts, "spans": spans, "rationale": why})
         lab = ["other"] * len(text)
         for s, e, l in marks:
             for k in range(s, e):
                 lab[k] = l
-        sents.extend({"note_id": nid, "start": s, "end": e, "label": l} for s, e, l in label_sentences(text, lab))
-    return notes, golds, sents
+        sents.extend({"note_id": nid, "start": s, "end": e, "label": l} for s, e, l, _ in label_sentences(text, lab))
+    return notes, golds, sents, prov
 
 
 def main(argv):
     src = argv[1] if len(argv) > 1 else os.path.join(HERE, "source.txt")
     out = argv[2] if len(argv) > 2 else HERE
-    notes, golds, sents = parse_source(src)
+    notes, golds, sents, prov = parse_source(src)
     validate(notes, golds, sents)
+    if prov:
+        write_jsonl(os.path.join(out, "provenance.jsonl"), prov)
     write_jsonl(os.path.join(out, "notes.jsonl"), notes)
     write_jsonl(os.path.join(out, "gold.jsonl"), golds)
     write_jsonl(os.path.join(out, "sentences.jsonl"), sents)
