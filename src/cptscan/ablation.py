@@ -130,6 +130,8 @@ CAPABILITIES: dict[str, Capability] = {
                                  knowledge=_policies(_no_same_paragraph)),
     "first_read": Capability("an analysis dated earlier only by its data set, first read by a physician here, "
                              "is this encounter's", knowledge=_policies(_no_first_read)),
+    "genre_model": Capability("the learned document and block genre classifier (administrative or clinical, "
+                              "beside the keyword cues)", pipes=("cptscan_genre",)),
     "interpretation_model": Capability("the interpretation classifier", pipes=("cptscan_interpretation_classifier",)),
     "service_model": Capability("the service classifier", pipes=("cptscan_service_classifier",)),
 }

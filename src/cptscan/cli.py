@@ -243,13 +243,14 @@ def _register_stage_commands() -> None:
     """Each later stage adds its own commands; the CLI only gathers them."""
     from .coverage.commands import register as register_coverage
     from .evaluate.commands import register as register_evaluate
+    from .genre_commands import register as register_genre
     from .queries_commands import register as register_queries
     from .service_commands import register as register_service
     from .train_commands import register as register_train
     from .worklist.commands import register as register_worklist
 
     for register in (register_evaluate, register_worklist, register_coverage, register_queries, register_service,
-                     register_train):
+                     register_train, register_genre):
         register(app)
 
 

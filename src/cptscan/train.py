@@ -365,7 +365,10 @@ def save(models: dict[str, Trained], corpus: Corpus, out: Path, seed: int) -> di
         joblib.dump(trained.model, path, compress=3)
         entries[name] = {"file": path.name, "sha256": file_sha256(path), "sklearn_version": sklearn.__version__,
                          "component": COMPONENTS[name], "threshold": trained.threshold, "labels": trained.positives}
-    manifest = {"models": entries, "training_data_sha256": corpus.training_data_sha256,
+    # models another trainer writes (the genre classifier) keep their entries
+    previous = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("models", {}) if (out / MANIFEST).exists() else {}
+    others = {name: entry for name, entry in previous.items() if name not in COMPONENTS}
+    manifest = {"models": {**entries, **others}, "training_data_sha256": corpus.training_data_sha256,
                 "created": dt.date.today().isoformat(), "seed": seed}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     metrics = metrics_of(models, corpus, seed)
@@ -394,14 +397,20 @@ ABLATION_END = "<!-- ablation:end -->"
 
 
 def write_card(path: Path, metrics: dict[str, Any], manifest: dict[str, Any]) -> None:
-    """MODEL_CARD.md from the metrics; an ablation block already in the card is kept (it is measured apart)."""
+    """MODEL_CARD.md from the metrics; an ablation block already in the card is kept (it is measured apart),
+    and so is the section another trainer writes (the genre classifier's, between its markers)."""
+    from .genre_train import CARD_END, CARD_START
+
     ablation = (f"{ABLATION_START}\nNot measured for this build yet: run "
                 f"`.venv/bin/python benchmarks/ablation.py --card`.\n{ABLATION_END}")
+    other = ""
     if path.exists():
         old = path.read_text(encoding="utf-8")
         if ABLATION_START in old and ABLATION_END in old:
             ablation = old[old.index(ABLATION_START):old.index(ABLATION_END) + len(ABLATION_END)]
-    path.write_text(_card_text(metrics, manifest, ablation), encoding="utf-8")
+        if CARD_START in old and CARD_END in old:
+            other = "\n" + old[old.index(CARD_START):old.index(CARD_END) + len(CARD_END)] + "\n"
+    path.write_text(_card_text(metrics, manifest, ablation) + other, encoding="utf-8")
 
 
 def _metric_row(name: str, m: dict[str, Any]) -> str:

@@ -85,6 +85,19 @@ CASES = {
         "vendor on 2026-04-20. I went through the output at this visit; my interpretation is moderate "
         "noncalcified plaque in the proximal LAD.\n",
         {"75577": SUPPORTED}, {}),
+    "repairs": (
+        "CCTA REPORT\nExam: coronary CT angiography performed today.\nFindings: CIeerIy AI pIaque quantification of "
+        "the CCTA data set: total plaque vo1ume 300 mm3.\nImpression: I reviewed the CIeerIy output; my "
+        "interpretation is moderate noncalcified plaque in the proximal LAD.\n",
+        {"75577": SUPPORTED}, {}),
+    "genre_model": (
+        "CODING QUERY\nTo: Dr. Lindqvist  From: HIM coding\nThe CCTA report of 05/04/2026 holds AI plaque "
+        "quantification output but no interpretation of it that we could find. Please clarify by addendum. "
+        "Options: yes / no / unable to determine.\n\n"
+        "ADDENDUM answering the coding query: I personally reviewed the Cleerly plaque quantification of the "
+        "CCTA data set of 05/04/2026. My interpretation: moderate noncalcified plaque in the LAD; statin "
+        "intensified.\nK. Lindqvist, MD\n",
+        {"75577": SUPPORTED}, {}),
     "interpretation_model": (
         "CCTA REPORT\nExam: coronary CT angiography performed today.\nCleerly AI plaque quantification of this CCTA "
         "data set: total plaque volume 300 mm3, noncalcified 120 mm3.\nHaving gone through the plaque numbers, the "

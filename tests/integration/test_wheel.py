@@ -50,11 +50,12 @@ def _scan(python, notes, *extra):
 
 def test_the_wheel_scans_with_its_models_and_packs(installed):
     python, package, notes = installed
-    assert {p.name for p in (package / "models").glob("*.joblib")} == {"interpretation.joblib", "service.joblib"}
+    assert {p.name for p in (package / "models").glob("*.joblib")} == {"interpretation.joblib", "service.joblib",
+                                                                      "genre.joblib"}
     done = _scan(python, notes)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert set(result["versions"]["models"]) == {"interpretation", "service"}
+    assert set(result["versions"]["models"]) == {"interpretation", "service", "genre"}
     assert [c["code"] for c in result["codes"]] == ["75577"]
     retinal = _scan(python, notes, "--pack", "retinal")
     assert json.loads(retinal.stdout)["versions"]["packs"] == ["cpt2026", "retinal"]

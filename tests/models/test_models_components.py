@@ -33,7 +33,8 @@ def _doc_without_rule_interpretation(scanner, text):
 def test_models_are_in_the_pipeline(scanner):
     names = scanner.nlp.pipe_names
     assert names[-3:] == ["cptscan_interpretation_classifier", "cptscan_service_classifier", "cptscan_finalize"]
-    assert set(scanner.versions["models"]) == {"interpretation", "service"}
+    assert names[names.index("cptscan_assertion") - 1] == "cptscan_genre"  # the genre feeds the assertions
+    assert set(scanner.versions["models"]) == {"interpretation", "service", "genre"}
 
 
 def test_interpretation_sentence_gets_a_model_mention(scanner):

@@ -31,3 +31,15 @@ def test_manifest_is_what_the_loader_reads(tmp_path):
     assert Path(config["model_path"]).exists()
     assert set(hashes) == {"interpretation", "service"}
     assert (tmp_path / "MODEL_CARD.md").read_text().count("ablation:start") == 1
+
+
+def test_retraining_the_sentence_models_keeps_the_genre_model(tmp_path):
+    # the genre classifier has its own trainer: cptscan train must not drop its manifest entry or card section
+    genre = {"file": "genre.joblib", "sha256": "0" * 64, "sklearn_version": "x", "component": "cptscan_genre"}
+    (tmp_path / "manifest.json").write_text(json.dumps({"models": {"genre": genre}}))
+    (tmp_path / "MODEL_CARD.md").write_text("old card\n<!-- genre:start -->\n## Genre\nits figures\n<!-- genre:end -->\n")
+    run(CORPORA, tmp_path, seed=7, **SMALL)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["models"]["genre"] == genre and {"interpretation", "service"} <= set(manifest["models"])
+    card = (tmp_path / "MODEL_CARD.md").read_text()
+    assert "## Genre\nits figures" in card and "old card" not in card

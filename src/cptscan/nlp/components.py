@@ -204,6 +204,7 @@ class DocumentKind:
         sections = {section.category for section in doc._.sections} & self.clinical_sections
         needed = self.min_weight_clinical if len(sections) >= self.min_clinical_sections else self.min_weight
         doc._.cptscan_admin_cues = tuple(found) if weight >= needed else ()
+        doc._.cptscan_document_cues = tuple(found)  # too few may still be a letter: the genre model may decide
         return doc
 
 

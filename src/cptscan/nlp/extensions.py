@@ -24,6 +24,7 @@ for _name, _default in (("cptscan_assertion", "affirmed"), ("cptscan_cues", ()),
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=_default)
 for _name, _default in (("cptscan_dos", None), ("cptscan_note_type", None), ("cptscan_admin_cues", ()),
+                        ("cptscan_document_cues", ()),
                         ("cptscan_layout", None), (FEATURES, None), (TEXT, None), (DEADLINE, None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)

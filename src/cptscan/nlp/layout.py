@@ -89,18 +89,24 @@ class LayoutReader:
 
     def _foreign_blocks(self, text: str) -> list[Region]:
         out = []
-        start = 0
-        for gap in [*BLANK_LINES.finditer(text), None]:
-            end = gap.start() if gap is not None else len(text)
+        for start, end in blocks_of(text):
             block = text[start:end]
             for genre, cues in self.genres.items():
                 found = [name for name, regex, count in cues if len(regex.findall(block)) >= count]
                 if len(found) >= self.min_cues:
                     out.append((start, end, f"{genre} block: {', '.join(found)}"))
                     break
-            if gap is not None:
-                start = gap.end()
         return out
+
+
+def blocks_of(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the blocks between blank lines: the unit a reader sees as one piece of writing."""
+    out, start = [], 0
+    for gap in [*BLANK_LINES.finditer(text), None]:
+        out.append((start, gap.start() if gap is not None else len(text)))
+        if gap is not None:
+            start = gap.end()
+    return out
 
 
 class LayoutComponent:

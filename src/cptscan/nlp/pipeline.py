@@ -19,6 +19,7 @@ from ..ablation import pipes_off
 from ..records import Mention, Modifier
 from ..knowledge import Knowledge
 from ..rules import RuleSet, load_rules
+from . import genre  # noqa: F401  registers cptscan_genre (a source checkout has no entry point for it yet)
 from .components import MENTIONS
 from .extensions import check_deadline, text_of
 from .intervals import SpanIndex
@@ -28,7 +29,8 @@ PIPE_NAMES = ("cptscan_sentences", "cptscan_targets", "cptscan_sections", "cptsc
 
 
 def build_pipeline(extra_pipes: tuple[tuple[str, dict], ...] = (), knowledge: Optional[Knowledge] = None) -> Language:
-    """A fresh pipeline; ``extra_pipes`` appends further registered components (the classifiers).
+    """A fresh pipeline; ``extra_pipes`` adds further registered components (the trained models): at the end,
+    or before the component their config's ``before`` names (the genre model feeds the assertion step).
 
     Every component that reads rules is configured with ``knowledge`` (default: the default packs); the
     components of the capabilities it has switched off are disabled (``cptscan.ablation``).
@@ -39,7 +41,8 @@ def build_pipeline(extra_pipes: tuple[tuple[str, dict], ...] = (), knowledge: Op
     for name in PIPE_NAMES:
         nlp.add_pipe(name, config=knows if "knowledge" in nlp.get_factory_meta(name).default_config else {})
     for name, config in extra_pipes:
-        nlp.add_pipe(name, config={**config, **knows})
+        settings = {k: v for k, v in config.items() if k != "before"}
+        nlp.add_pipe(name, config={**settings, **knows}, before=config.get("before"))
     nlp.add_pipe("cptscan_finalize")
     for name in pipes_off(knowledge.ablated if knowledge is not None else ()):
         if name in nlp.component_names:  # a classifier a rules-only scanner never added is off already
