@@ -12,6 +12,7 @@ before ``cptscan_assertion``, which turns an administrative document or a masked
 No ``from __future__ import annotations`` here: spaCy validates factory configs from real annotations.
 """
 
+from bisect import bisect_left
 from dataclasses import replace
 from typing import Any, List, Sequence, Tuple
 
@@ -21,7 +22,7 @@ from spacy.tokens import Doc
 from ..knowledge import DEFAULT_KNOWLEDGE, Knowledge
 from ..models import ModelIntegrityError, load_verified
 from ..rules import RuleSet
-from .extensions import text_of
+from .extensions import MENTIONS, text_of
 from .layout import Layout, blocks_of
 
 Region = Tuple[int, int, str]
@@ -45,14 +46,24 @@ class GenreReader:
         self.mask = float(spec["mask"])
         self.block_mask = float(spec["block_mask"])
         self.min_block_chars = int(spec["min_block_chars"])
+        self.anchors = frozenset(rules.anchor_labels)
 
     def __call__(self, doc: Doc) -> Doc:
+        layout = doc._.cptscan_layout or Layout()
         text = text_of(doc)
         every = blocks_of(text)
-        blocks = [(s, e) for s, e in every if len(text[s:e].strip()) >= self.min_block_chars]
-        rows = self.model.predict_proba([text] + [text[s:e] for s, e in blocks])
-        whole, parts = rows[0], rows[1:]
-        layout = doc._.cptscan_layout or Layout()
+        # the model reads only what can change a decision (each call costs a TF-IDF pass over its text): the
+        # whole document when some cue of another genre was found, and the blocks that hold a service (or
+        # heart CT) mention or that the layout cues mask
+        anchors = sorted(m.start_char for m in doc.spans.get(MENTIONS, []) if m.label_ in self.anchors)
+        masked = {start for start, _, _ in layout.foreign_blocks}
+        blocks = [(s, e) for s, e in every if len(text[s:e].strip()) >= self.min_block_chars
+                  and (s in masked or _holds(anchors, s, e))]
+        with_cues = bool(doc._.cptscan_admin_cues or doc._.cptscan_document_cues)
+        if not blocks and not with_cues:
+            return doc
+        rows = self.model.predict_proba(([text] if with_cues else []) + [text[s:e] for s, e in blocks])
+        whole, parts = (rows[0], rows[1:]) if with_cues else (None, rows)
         cues = doc._.cptscan_admin_cues
         if not cues and doc._.cptscan_document_cues and 1 - self._clinical(whole) >= self.mask:
             cues = (self._name(whole, "learned genre"),)
@@ -87,6 +98,12 @@ class GenreReader:
     def _name(self, row: Any, what: str) -> str:
         best = max(range(len(row)), key=lambda i: row[i])
         return f"{what}: {self.classes[best].replace('_', ' ')} {row[best]:.2f}"
+
+
+def _holds(offsets: List[int], start: int, end: int) -> bool:
+    """Whether a sorted list of character offsets has one in [start, end)."""
+    at = bisect_left(offsets, start)
+    return at < len(offsets) and offsets[at] < end
 
 
 @Language.factory("cptscan_genre", default_config={
