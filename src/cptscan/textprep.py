@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
 HTML_HINT = re.compile(r"<\s*(?:html|body|div|p|br|span|table|td|tr|b|i|li|ul|h\d)\b[^>]*>", re.IGNORECASE)
 HTML_TAG = re.compile(r"<[^<>]{0,500}>")
@@ -216,7 +216,7 @@ def read_spoken_punctuation(text: str) -> str:
     word is blanked and its mark put where the word ended, and the next word gets a capital so that the
     sentence splitter sees a sentence start.
     """
-    if len(SPOKEN_WORD.findall(text)) < MIN_SPOKEN_MARKS:
+    if not _dictated(text):
         return text
     marks = [m for m in SPOKEN_MARK.finditer(text) if not _a_noun_here(text, m)]
     if len(marks) < MIN_SPOKEN_MARKS:
@@ -335,6 +335,8 @@ class Repairs:
                 by_fold[self.fold(word)].add(word)
         # a fold two rule words share restores neither
         self.by_fold = {key: next(iter(ws)) for key, ws in by_fold.items() if len(ws) == 1}
+        self._read_words: dict[str, Optional[str]] = {}
+        self._joined_words: dict[str, Optional[str]] = {}
 
     @classmethod
     def from_rules(cls, rules: Any) -> "Repairs":
@@ -380,6 +382,8 @@ class Repairs:
     def _hyphens(self, text: str) -> list[tuple[int, int, str]]:
         """A word hyphenated at a line end joined: without the hyphen when it goes on in lower case (unless the
         rules know the hyphenated word), with it before a capital ('CaRi-\\nHeart')."""
+        if not LINE_END_DASH.search(text):
+            return []
         out = []
         for m in LINE_END_HYPHEN.finditer(text):
             head, tail = m.group(1), m.group(2)
@@ -411,20 +415,29 @@ class Repairs:
         out = []
         for m in NOISY_WORD.finditer(text):
             word = m.group()
-            if OTHER_DIGIT.search(word) or not MISREAD.search(word):
-                continue  # 'S1S2' and 'T2N0' are not misreadings, nor is a word without a look-alike ('falls')
-            if word.lower() in self.words:
-                if CAPITAL_I_INSIDE.search(word):  # 'interpretatIon'
-                    out.append((m.start(), m.end(), _same_case(word.lower(), word)))
-                continue
-            known = self.by_fold.get(self.fold(word)) if len(word) >= self.min_letters else None
-            if known is not None and known != word.lower():
-                out.append((m.start(), m.end(), _same_case(known, word)))
-            elif DIGIT_INSIDE.search(word):
-                out.append((m.start(), m.end(), DIGIT_INSIDE.sub(lambda d: self._letter(d, word), word)))
-            elif CAPITAL_I_INSIDE.search(word):
-                out.append((m.start(), m.end(), CAPITAL_I_INSIDE.sub("l", word)))
+            repaired = self._read_words.get(word, _UNSEEN)
+            if repaired is _UNSEEN:  # notes repeat their words: each is worked out once (bounded memory)
+                if len(self._read_words) >= MAX_REMEMBERED_WORDS:
+                    self._read_words.clear()
+                repaired = self._read_words[word] = self._read_word(word)
+            if repaired is not None:
+                out.append((m.start(), m.end(), repaired))
         return out
+
+    def _read_word(self, word: str) -> Optional[str]:
+        """The word a look-alike misreading stands for, or None when ``word`` is not one."""
+        if OTHER_DIGIT.search(word) or not MISREAD.search(word):
+            return None  # 'S1S2' and 'T2N0' are not misreadings, nor is a word without a look-alike ('falls')
+        if word.lower() in self.words:
+            return _same_case(word.lower(), word) if CAPITAL_I_INSIDE.search(word) else None  # 'interpretatIon'
+        known = self.by_fold.get(self.fold(word)) if len(word) >= self.min_letters else None
+        if known is not None and known != word.lower():
+            return _same_case(known, word)
+        if DIGIT_INSIDE.search(word):
+            return DIGIT_INSIDE.sub(lambda d: self._letter(d, word), word)
+        if CAPITAL_I_INSIDE.search(word):
+            return CAPITAL_I_INSIDE.sub("l", word)
+        return None
 
     def _letter(self, digit: re.Match, word: str) -> str:
         lower, upper = self.letter_for_digit.get(digit.group(), (digit.group(), digit.group()))
@@ -442,12 +455,30 @@ class Repairs:
                     or first.lower() in self.unjoined or second.lower() in self.unjoined
                     or (first.lower() in self.words and second.lower() in self.words and len(joined) < 8)):
                 continue
-            known = self.by_fold.get(self.fold(joined))
+            known = self._joined_words.get(joined, _UNSEEN)
+            if known is _UNSEEN:
+                if len(self._joined_words) >= MAX_REMEMBERED_WORDS:
+                    self._joined_words.clear()
+                known = self._joined_words[joined] = self.by_fold.get(self.fold(joined))
             if known is not None and (not out or out[-1][1] <= a.start()):
                 out.append((a.start(), b.end(), _same_case(known, joined)))
         return out
 
 
+LINE_END_DASH = re.compile(r"-[ \t]*\r?\n")
+
+
+def _dictated(text: str) -> bool:
+    """Whether the note dictates its punctuation (a cheap look for the words first: most notes have none)."""
+    lower = text.lower()
+    if not any(mark in lower for mark in SPOKEN):
+        return False
+    return len(SPOKEN_WORD.findall(text)) >= MIN_SPOKEN_MARKS
+
+
+_UNSEEN = object()
+#: words a Repairs remembers having read (each of its two caches); past this it starts again
+MAX_REMEMBERED_WORDS = 200_000
 WORD_LETTERS = re.compile(r"[a-z][a-z'-]*[a-z]")
 LINE_END_HYPHEN = re.compile(r"([A-Za-z]{2,})-[ \t]*\r?\n[ \t]*([A-Za-z]{2,})")
 SPELLED_RUN = re.compile(r"(?<![\w.])[A-Z](?:[ \t][A-Z](?![\w.]))+")

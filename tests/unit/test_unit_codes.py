@@ -209,6 +209,8 @@ PVAT_BASE = ("Preventive cardiology visit.\n"
     pytest.param("Insurance: eligibility check not done yet.", False, id="check-not-done-yet"),
     pytest.param("The benefits check has not been completed.", False, id="check-not-completed"),
     pytest.param("Authorization 55-0192 on file for this study.", True, id="authorization-number-on-file"),
+    pytest.param("Benefits check with the payer: not a covered benefit.", True, id="checked-and-not-covered"),
+    pytest.param("Patient signed a self-pay waiver before the analysis.", True, id="signed-self-pay-waiver"),
     pytest.param("Follow up in one year.", False, id="nothing-about-coverage"),
 ])
 def test_coverage_documented_for_category_iii(scan, coverage_text, documented):
