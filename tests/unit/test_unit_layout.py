@@ -130,8 +130,8 @@ def test_a_note_that_takes_back_the_service_it_names_documents_none_of_it(scan):
 
 def test_every_name_of_a_recommended_service_in_one_clause_is_recommended(scan):
     text = ("CORONARY CT ANGIOGRAPHY\nTechnique: coronary CTA performed today.\nImpression: CAD-RADS 2. "
-            "Quantitative AI plaque analysis (HeartFlow Plaque Analysis or Cleerly) of this data set is "
-            "recommended to set a baseline.\n")
+            "A software plaque quantification (Cleerly, say, or HeartFlow Plaque Analysis) on these images is "
+            "recommended as a baseline.\n")
     result = scan(text, date_of_service=DOS)
     assert result["codes"] == []
     assert "affirmed" not in assertions_of(result, "CCTA_PLAQUE_ANALYSIS")
@@ -151,7 +151,8 @@ VENDOR_PRINTOUT = (
     "Input data set: archived coronary CT angiography, contrast-enhanced\n"
     "FAI-Score: LAD 14.1, RCA 17.9\n"
     "CaRi-Heart Risk (8 years): 5.2%\n"
-    "This report is intended to be interpreted by a qualified physician together with the clinical findings.\n"
+    "The values above are meant for review by a qualified physician alongside the clinical picture; they are "
+    "intended to be interpreted by one.\n"
 )
 
 

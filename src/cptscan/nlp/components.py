@@ -334,7 +334,7 @@ class AssertionResolver:
     def _share_clause_assertion(self, doc: Doc, spans: list[Span], sentence_of: list) -> None:
         """Mentions of one service in one clause describe one event, so they share its assertion.
 
-        "AI plaque analysis (e.g. HeartFlow or Cleerly) of this data set is recommended": a cue reaches the
+        "a software plaque quantification (Cleerly, say, or HeartFlow) is recommended": a cue reaches the
         mentions inside its scope, not every name of the same service before it. An affirmed mention takes
         the assertion a cue gave another mention of its service in the same sentence, unless a contrast
         ("but", "however", ";") separates them or a cue of its own says it was done.

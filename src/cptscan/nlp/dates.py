@@ -68,7 +68,7 @@ def _dos(dos_text: str) -> Optional[dt.date]:
 def sentence_dates(sentence: str, dos_text: str) -> tuple[Optional[str], str]:
     """'earlier' when the mention's sentence carries dates and every one is before the date of service.
 
-    The fallback for a mention with no date of its own: "Reviewed CCTA 6/9 w/ AI plaque quantification"
+    The fallback for a mention with no date of its own: "went over the 4/2 CCTA and its AI plaque numbers"
     reports an earlier study's analysis even though the date sits next to the CT, not the analysis.
     """
     dos = _dos(dos_text)
