@@ -84,9 +84,10 @@ class SentenceClassifier:
             raise ModelIntegrityError(f"the {kind} model has no class {sorted(missing)}; run `cptscan train`")
         self.columns = {label: classes.index(label) for label in positive}
         self.anchors = set(rules.anchor_labels)
-        self.excluded = set(rules.labels_with_role("exclusion"))
+        excluded = set(rules.labels_with_role("exclusion"))
         # a data set or study keeps its own date: the stored CT a reading is about lends it no assertion
-        self.own_time = set(rules.labels_with_role(*(r for r, spec in rules.roles.items() if spec.get("own_time"))))
+        own_time = rules.labels_with_role(*(r for r, spec in rules.roles.items() if spec.get("own_time")))
+        self.lend_no_assertion = excluded | set(own_time)  # exclusions and a study with its own date
         self.disclaimer = re.compile(rules.context["disclaimers"]["regex"], re.IGNORECASE)
         self.disclaimed = set(rules.context["disclaimers"]["labels"])
 
@@ -165,7 +166,7 @@ class SentenceClassifier:
         span = Span(doc, sentence.start, sentence.end, label=label)
         span._.cptscan_rule = f"model.{self.kind}"
         span._.cptscan_score = p
-        inside = [m for m in near if _overlaps(m, sentence) and m.label_ not in self.excluded | self.own_time]
+        inside = [m for m in near if _overlaps(m, sentence) and m.label_ not in self.lend_no_assertion]
         span._.cptscan_assertion = _assertion_from_rules(label, inside, self.anchors)
         span._.cptscan_cues = (("MODEL", f"p={p:.2f}"),)
         span._.cptscan_section = _section_of(sentence)
