@@ -33,7 +33,7 @@ from .catalog import Catalog, parse_date
 from .coding import CodingContext, decide
 from .nlp.components import MENTIONS
 from .nlp.extensions import TimeBudgetExceeded, sentence_windows, text_of
-from .nlp.gate import Gate
+from .nlp.gate import Gate, RepairAwareGate
 from .nlp.pipeline import build_pipeline, make_doc, mentions_of, run
 from .records import DEFAULT_TIME_BUDGET, HEADER_FIELDS, Mention, Note, ScanError
 from .knowledge import Knowledge, knowledge_for
@@ -152,6 +152,7 @@ class Scanner:
         self.anchor_labels = frozenset(self.rules.anchor_labels)
         self.skipped_steps = steps_off(self.knowledge.ablated)
         self.repairs = None if "repairs" in self.skipped_steps else Repairs.from_rules(self.rules)
+        self.repair_gate = RepairAwareGate(self.gate, self.repairs) if self.repairs is not None else None
         self.versions = {
             "cptscan": __version__,
             "catalog": f"{self.catalog.version}+{self.catalog.sha256[:12]}",
@@ -218,7 +219,12 @@ class Scanner:
         """The pipeline's Doc for a note the gate lets through (None for one it turns away), and the note read
         back from OCR and dictation noise, with its map to the note as sent."""
         deadline = time.monotonic() + self.time_budget if self.time_budget is not None else None
-        repaired = self.repairs(note.text) if self.repairs is not None else Repaired(note.text)
+        if self.repairs is None:
+            repaired = Repaired(note.text)
+        elif self.use_gate and not self.repair_gate.may_pass(note.text):  # the repairs cost more than this test
+            return None, Repaired(note.text)
+        else:
+            repaired = self.repairs(note.text)
         # The gate first reads the repaired note with every line joined (a superset of any prepared text:
         # preparing only joins lines and adds punctuation), so the notes it turns away are never prepared.
         if self.use_gate and not self.gate.passes(repaired.text.replace("\n", " ")):

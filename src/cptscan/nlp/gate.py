@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Optional
 
 from ..rules import RuleSet, load_rules
+from ..textprep import LINE_END_DASH, Repairs
 from ..rules.patterns import RequirementIndex, rule_words
 from spacy.lang.en import English
 from .medspacy_parts import create_medspacy_tokenizer
@@ -69,6 +70,7 @@ class Gate:
     split_runs: dict[str, frozenset[str]]  # runs the tokenizer splits into letter tokens, with their pieces
     index: RequirementIndex = field(init=False, compare=False, repr=False)
     carried: dict[str, frozenset[str]] = field(init=False, compare=False, repr=False)  # letter run -> its words
+    fragments_alone: bool = field(init=False, compare=False, repr=False)  # a rule needs no letter word
 
     def __post_init__(self) -> None:
         if any(not req for req in self.requirements):
@@ -80,6 +82,8 @@ class Gate:
         for word in self.words:
             carried[word] = carried.get(word, frozenset()) | {word}
         object.__setattr__(self, "carried", carried)
+        object.__setattr__(self, "fragments_alone", any(all(not words & self.words for words in required)
+                                                        for required in self.requirements))
 
     @classmethod
     def from_rules(cls, rules: Iterable[dict[str, Any]] | None = None, ruleset: Optional[RuleSet] = None) -> "Gate":
@@ -101,7 +105,7 @@ class Gate:
 
     def _carriers(self, lower: str) -> tuple[list[str], list[str]]:
         """The letter runs that carry vocabulary words, and the fragments, found in ``lower``."""
-        runs = set(LETTER_RUN.findall(lower))
+        runs = set(letter_runs(lower))
         return sorted(runs.intersection(self.carried)), [f for f in self.fragments if f in lower]
 
     def present_words(self, text: str) -> set[str]:
@@ -114,22 +118,98 @@ class Gate:
 
         Anchor matches never cross a line break or a token ending in . ! ? or ; (their tokens do not
         accept such tokens; a test checks it), so a rule whose words only meet across clauses cannot match.
-        Most notes fail on the whole text; for the others one search for the words found gives each
-        clause's words (a clause is the text between two CLAUSE_END matches).
+        Most notes fail on the whole text; the others are read again as a walk over their letter runs with the
+        clause ends marked, and a clause's fragments are looked for in the clauses that hold a letter word (a
+        rule whose every slot accepts a fragment is looked for in every clause).
         """
         lower = text.lower()
         letters, fragments = self._carriers(lower)
         if not self.index.satisfied(set(fragments).union(*(self.carried[run] for run in letters))):
             return False
-        ends = [m.start() for m in CLAUSE_END.finditer(lower)]
+        clauses = CLAUSE_END.split(lower)
         by_clause: dict[int, set[str]] = defaultdict(set)
-        if letters:
-            whole_runs = re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, letters)) + r")(?![^\W\d_])")
-            for match in whole_runs.finditer(lower):
-                by_clause[bisect_right(ends, match.start())].update(self.carried[match.group()])
-        for fragment in fragments:
-            at = lower.find(fragment)
-            while at >= 0:
-                by_clause[bisect_right(ends, at)].add(fragment)
-                at = lower.find(fragment, at + 1)
-        return any(self.index.satisfied(words) for words in by_clause.values())
+        if self.fragments_alone and fragments:
+            by_clause.update((i, set()) for i in range(len(clauses)))
+        carriers, i = set(letters), 0
+        for run in letter_runs(f" {CLAUSE_MARK} ".join(clauses), keep=True):
+            if run == CLAUSE_MARK:
+                i += 1
+            elif run in carriers:
+                by_clause[i].update(self.carried[run])
+        for i, words in by_clause.items():
+            words.update(f for f in fragments if f in clauses[i])
+            if self.index.satisfied(words):
+                return True
+        return False
+
+
+class RepairAwareGate:
+    """The gate's test for a note not yet read back from OCR or dictation noise: whether the repaired note
+    could let the gate through.
+
+    The repairs (``textprep.Repairs``) look at every word of a note and cost several times the gate, while
+    nearly every note fails the gate; so this test runs first, on the note as sent, and only the notes it lets
+    through are repaired and gated for real. It must never turn away a note the repaired text would let
+    through, so it looks for every word a repair could make: each required word also as the repairs fold
+    look-alikes (the note is read as written and folded: 'p1aque', 'interpretatIon' and 'plaque' fold
+    alike), a spelled abbreviation ('C C T A') and a word split in two ('Heart Flow') joined. A note with a
+    line-end hyphen, or one where only a join completes a rule, is let through (such notes are few).
+    """
+
+    def __init__(self, gate: Gate, repairs: Repairs):
+        self.repairs = repairs
+        fold = repairs.fold
+        requirements = tuple(tuple(frozenset(words | {fold(w) for w in words}) for words in required)
+                             for required in gate.requirements)
+        vocabulary = {w for required in requirements for words in required for w in words}
+        words = frozenset(w for w in vocabulary if LETTER_RUN.fullmatch(w))
+        split_runs = dict(gate.split_runs)
+        for run, pieces in gate.split_runs.items():
+            split_runs[fold(run)] = split_runs.get(fold(run), frozenset()) | {fold(p) for p in pieces}
+        self.wide = Gate(requirements, words, tuple(sorted(vocabulary - words)), split_runs)
+        self.spelled = {w: " ".join(w.upper()) for w in words if w.upper() in repairs.abbreviations}
+        # a split word's two halves (two letters or more each; a fold of several letters may be cut too)
+        self.halves: dict[str, dict[str, str]] = defaultdict(dict)
+        for word in words:
+            for i in range(2, len(word) - 1):
+                self.halves[word[:i]][word[i:]] = word
+            for many, one in repairs.folds:
+                at = word.find(one)
+                while at >= 0 and len(many) > 1:
+                    for cut in range(1, len(many)):
+                        self.halves[word[:at] + many[:cut]][many[cut:] + word[at + len(one):]] = word
+                    at = word.find(one, at + 1)
+
+    def may_pass(self, text: str) -> bool:
+        """False only when no repair of ``text`` can let it through the gate."""
+        if LINE_END_DASH.search(text):
+            return True
+        spaced = text.replace("\t", " ").replace("\n", " ")  # the scanner gates the note with its lines joined
+        lower = spaced.lower()
+        view = lower + "\n" + self.repairs.fold(lower)
+        runs = set(letter_runs(view))
+        present = set(f for f in self.wide.fragments if f in view)
+        present.update(*(self.wide.carried[run] for run in runs.intersection(self.wide.carried)))
+        joined = {w for w, letters in self.spelled.items() if runs.issuperset(w) and letters in spaced}
+        for head in runs.intersection(self.halves):
+            joined.update(word for tail, word in self.halves[head].items()
+                          if tail in runs and f"{head} {tail}" in view)
+        if not self.wide.index.satisfied(present | joined):
+            return False
+        # a join counted: let the repairs and the gate decide; else the words must meet in one clause
+        return bool(joined - present) or self.wide.passes(view)
+
+
+NOT_LETTERS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalpha()})
+
+
+CLAUSE_MARK = "\x00"
+KEEP_CLAUSE_MARK = {**NOT_LETTERS, ord(CLAUSE_MARK): CLAUSE_MARK}
+
+
+def letter_runs(text: str, keep: bool = False) -> list[str]:
+    """The runs of letters of ``text`` in order (LETTER_RUN's matches; an ASCII text is cut by a table,
+    faster), with ``keep`` each CLAUSE_MARK too (written with a space on each side)."""
+    if text.isascii():
+        return text.translate(KEEP_CLAUSE_MARK if keep else NOT_LETTERS).split()
+    return re.findall(LETTER_RUN.pattern + "|" + CLAUSE_MARK, text) if keep else LETTER_RUN.findall(text)
