@@ -33,7 +33,9 @@ demo: $(STAMP)
 train: $(STAMP)
 	$(BIN)/cptscan train
 
+# the modules compiled first, as pip compiles an installed wheel's (this environment may not write bytecode)
 bench: $(STAMP)
+	$(BIN)/python -m compileall -q src/cptscan > /dev/null
 	$(BIN)/python benchmarks/bench.py --shared $(SHARED)
 
 notebook: $(STAMP)
