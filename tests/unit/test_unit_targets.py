@@ -26,6 +26,13 @@ OTHER_TARGET = {
                       "classification: low healing potential. Plan: flap consult.",
     "diabetic foot": "Podiatry. Multispectral imaging with the DeepView system of the diabetic foot wound; "
                      "the algorithm reads non-healing tissue. My assessment: continue offloading.",
+    # the target named in another sentence of the service's paragraph
+    "ulcer named before the imaging": "Wound clinic.\nVenous leg ulcer, right calf, week 6 of compression. "
+                                      "Multispectral imaging with DeepView was done at today's visit; the wound "
+                                      "bed classifies as slow to heal. Plan: continue compression.",
+    "carotid CTA, then the analysis": "Neck CTA performed today for a bruit over the left carotid.\nElucid "
+                                      "PlaqueIQ analysis: lipid-rich necrotic core 38 mm3. I reviewed the "
+                                      "software output; vascular surgery referral.",
 }
 OWN_TARGET = {
     "coronary and carotid": ("Cleerly AI plaque analysis of today's coronary CTA data set, with carotid "
@@ -33,6 +40,13 @@ OWN_TARGET = {
     "burn beside an ulcer": ("DeepView multispectral imaging of the partial-thickness thigh burn today; an old "
                              "heel ulcer is also dressed. Device result: unlikely to heal within 21 days. My "
                              "assessment: excise and graft.", "0972T"),
+    "burn named in another sentence of the paragraph": (
+        "Scald to the left forearm two days ago, mixed depth. An old heel ulcer is healed. DeepView "
+        "multispectral imaging today; device result: unlikely to heal within 21 days. My assessment: graft.",
+        "0972T"),
+    "another target in another paragraph": (
+        "History: carotid endarterectomy 2019.\n\nCCTA today. HeartFlow Plaque Analysis of the data set: "
+        "total plaque volume 410 mm3. I reviewed the software report: moderate burden.", "75577"),
 }
 
 

@@ -11,6 +11,7 @@ loaded with ``to_disk``/``from_disk``, and pickles for ``nlp.pipe(n_process=...)
 
 
 import re
+from bisect import bisect_right
 from typing import Any, Optional
 
 import numpy
@@ -239,6 +240,7 @@ class AssertionResolver:
         self.disclaimed_labels = set(rules.context["disclaimers"]["labels"])
         self.target_words = {name: frozenset(spec["target_words"]) for name, spec in rules.labels.items()
                              if spec.get("target_words")}
+        self.paragraph_targets = _paragraph_targets(rules.context.get("context_rules", []))
 
     def __call__(self, doc: Doc) -> Doc:
         if self.span_group not in doc.spans:
@@ -272,9 +274,36 @@ class AssertionResolver:
                 span._.cptscan_assertion = "negated"
                 span._.cptscan_cues += (("WITHDRAWN", withdrawn[span.label_]),)
         self._share_clause_assertion(doc, spans, sentence_of)
+        self._other_target_paragraphs(doc, spans)
         self._outputs_follow_their_event(doc, spans)
         self._date_the_title(spans)
         return doc
+
+    def _other_target_paragraphs(self, doc: Doc, spans: list[Span]) -> None:
+        """A service whose paragraph names another target and none of its own is done on that other target.
+
+        "Diabetic foot ulcer, left heel. Multispectral imaging classified the wound bed." names the wound in
+        another sentence than the imaging, out of ConText's reach. The OTHER_TARGET rules marked ``paragraph``
+        in their metadata (nouns that name the target, not adjectives) are looked for in the whole paragraph
+        of an affirmed service mention; its label's target_words anywhere in the paragraph keep the service.
+        """
+        candidates = [s for s in spans if s._.cptscan_assertion == "affirmed" and s.label_ in self.paragraph_targets]
+        if not candidates:
+            return
+        text = text_of(doc)
+        breaks = [0] + [m.end() for m in BLANK_LINES.finditer(text)]
+        words_of: dict[int, frozenset[str]] = {}
+        for span in candidates:
+            at = bisect_right(breaks, span.start_char) - 1
+            if at not in words_of:
+                end = breaks[at + 1] if at + 1 < len(breaks) else len(text)
+                paragraph = doc.char_span(breaks[at], end, alignment_mode="expand")
+                words_of[at] = frozenset(t.lower_ for t in paragraph) if paragraph is not None else frozenset()
+            words = words_of[at]
+            other = words & self.paragraph_targets[span.label_]
+            if other and not words & self.target_words.get(span.label_, frozenset()):
+                span._.cptscan_assertion = self.assertion_of[OTHER_TARGET]
+                span._.cptscan_cues += ((OTHER_TARGET, min(other)),)
 
     def _outputs_follow_their_event(self, doc: Doc, spans: list[Span]) -> None:
         """A result printed after a service's mention belongs to that event and shares its time.
@@ -420,6 +449,22 @@ class AssertionResolver:
                 return "affirmed", cues
             return "historical", cues + (("NO_CURRENT_CUE", ""),)
         return "affirmed", cues
+
+
+def _paragraph_targets(rules: list[dict[str, Any]]) -> dict[str, frozenset[str]]:
+    """Per service label, the words of the OTHER_TARGET rules marked ``paragraph`` (one-token LOWER patterns)."""
+    out: dict[str, set[str]] = {}
+    for rule in rules:
+        if rule.get("category") != OTHER_TARGET or not (rule.get("metadata") or {}).get("paragraph"):
+            continue
+        pattern = rule.get("pattern")
+        lower = pattern[0].get("LOWER") if isinstance(pattern, list) and len(pattern) == 1 else None
+        words = lower.get("IN") if isinstance(lower, dict) else [lower] if isinstance(lower, str) else None
+        if not words:
+            raise ValueError(f"OTHER_TARGET rule {rule.get('literal')!r} marked paragraph needs a one-token LOWER pattern")
+        for label in rule.get("allowed_types", ()):
+            out.setdefault(label, set()).update(w.lower() for w in words)
+    return {label: frozenset(words) for label, words in out.items()}
 
 
 def _is_output(span: Span) -> bool:
