@@ -96,7 +96,7 @@ def test_a_report_title_names_the_earlier_study_its_body_dates(scanner):
     """A post-processing report titled like a heart CT, on a CT acquired on an earlier date, is 0992T."""
     text = ("CARDIAC CT\n"
             "Post-processing report. Data set: coronary CTA acquired 03/02/2026, archived.\n"
-            "The archived CCTA data set was processed with CaRi-Heart AI software today: FAI-Score elevated "
+            "The archived CCTA data set went through CaRi-Heart AI software today: FAI-Score elevated "
             "around the RCA.\nIMPRESSION: I reviewed the CaRi-Heart output; my interpretation: coronary "
             "inflammation, start colchicine.")
     assert list(codes_of(scanner.scan_text(text, date_of_service=DOS))) == ["0992T"]
