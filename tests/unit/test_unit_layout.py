@@ -119,6 +119,25 @@ def test_a_short_retraction_negates_the_service_of_the_sentence_before(scan):
     assert result["codes"] == []
 
 
+def test_a_decline_in_the_next_sentence_negates_the_service_offered_before(scan):
+    offered = ("CARDIOLOGY CLINIC\nCoronary CTA done today. We went over a Cleerly plaque analysis of that data set "
+               "as an add-on.")
+    for decline in ("She declined because of cost.", "The patient refused it."):
+        assert scan(f"{offered} {decline}\n", date_of_service=DOS)["codes"] == []
+    # a decline of something else leaves the service alone
+    done = ("CARDIOLOGY CLINIC\nCoronary CTA done today. Cleerly plaque analysis of that data set was performed; "
+            "I reviewed its output: moderate plaque. She declined statin therapy.\n")
+    assert "75577" in codes_of(scan(done, date_of_service=DOS))
+
+
+def test_a_result_read_again_at_this_visit_is_historical_outputs_included(scan):
+    text = ("CARDIOLOGY FOLLOW-UP\nReviewed again today: the HeartFlow plaque analysis of her 02/2026 CCTA, "
+            "signed by the reading cardiologist then, showed total plaque volume 330 mm3. Continue statin.\n")
+    result = scan(text, date_of_service=DOS)
+    assert result["codes"] == []
+    assert "affirmed" not in assertions_of(result, "CCTA_PLAQUE_ANALYSIS")
+
+
 def test_a_note_that_takes_back_the_service_it_names_documents_none_of_it(scan):
     result_text = ("CORONARY CT ANGIOGRAPHY\nCoronary CTA performed today. Cleerly AI plaque analysis of the CCTA "
                    "data set: total plaque volume 210 mm3.\nImpression: I reviewed the Cleerly output: moderate "

@@ -310,8 +310,9 @@ class AssertionResolver:
 
         "Cleerly analysis of his March CCTA showed ...\nNoncalcified plaque volume 120 mm3." - the volume on the
         next line is the earlier analysis' output, not today's. An output mention (its rule's metadata says
-        ``output``) with no cue of its own takes the non-affirmed assertion of the mention of its service just
-        before it, within one section and one paragraph.
+        ``output``) with no cue of its own, or only cues its service's mention sees too (a sentence's "today"
+        beside a "reviewed again" only the head is in reach of), takes the non-affirmed assertion of the
+        mention of its service just before it, within one section and one paragraph.
         """
         text = text_of(doc)
         previous: dict[str, Span] = {}
@@ -320,7 +321,7 @@ class AssertionResolver:
                 continue
             head = previous.get(span.label_)
             previous[span.label_] = span
-            if (head is None or not _is_output(span) or span._.cptscan_cues
+            if (head is None or not _is_output(span) or not set(span._.cptscan_cues) <= set(head._.cptscan_cues)
                     or span._.cptscan_assertion != "affirmed" or head._.cptscan_assertion == "affirmed"
                     or head._.cptscan_section != span._.cptscan_section
                     or BLANK_LINES.search(text, head.end_char, span.start_char)):
