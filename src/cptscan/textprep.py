@@ -335,6 +335,7 @@ class Repairs:
                 by_fold[self.fold(word)].add(word)
         # a fold two rule words share restores neither
         self.by_fold = {key: next(iter(ws)) for key, ws in by_fold.items() if len(ws) == 1}
+        self.typos = _typos(words, (settings.get("typos") or {}).get("min_word_letters"))
         self._read_words: dict[str, Optional[str]] = {}
         self._joined_words: dict[str, Optional[str]] = {}
 
@@ -425,7 +426,10 @@ class Repairs:
         return out
 
     def _read_word(self, word: str) -> Optional[str]:
-        """The word a look-alike misreading stands for, or None when ``word`` is not one."""
+        """The word a look-alike misreading (or a typing slip in a long word) stands for, or None."""
+        typo = self.typos.get(word.lower())
+        if typo is not None:
+            return _same_case(typo, word)
         if OTHER_DIGIT.search(word) or not MISREAD.search(word):
             return None  # 'S1S2' and 'T2N0' are not misreadings, nor is a word without a look-alike ('falls')
         if word.lower() in self.words:
@@ -491,6 +495,27 @@ MISREAD = re.compile(r"[01|]|rn|m|(?<=[a-z])I|I(?=[a-z])")
 CAPITAL_I_INSIDE = re.compile(r"(?<=[a-z]{2})I(?=[a-z])|(?<=[a-z]{2})I\b")  # 'interpretatIon', not 'McIvor'
 
 WORD_RUN = re.compile(r"(?<![\w-])[A-Za-z]{2,}(?![\w-])")
+
+
+def typing_slips(word: str) -> set[str]:
+    """``word`` with two neighbouring letters swapped or a letter inside it left out (not the first or the last:
+    'medication' is not a slip of 'medications')."""
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1) if word[i] != word[i + 1]}
+    return swapped | {word[:i] + word[i + 1:] for i in range(1, len(word) - 1)}
+
+
+def _typos(words: Iterable[str], min_letters: Optional[int]) -> dict[str, str]:
+    """Each typing slip of a long rule word, mapped to it; a slip that is a rule word or two rule words share is
+    left out."""
+    if not min_letters:
+        return {}
+    words = set(words)
+    by_slip: dict[str, set[str]] = defaultdict(set)
+    for word in words:
+        if len(word) >= min_letters and WORD_LETTERS.fullmatch(word) and "-" not in word and "'" not in word:
+            for slip in typing_slips(word):
+                by_slip[slip].add(word)
+    return {slip: next(iter(ws)) for slip, ws in by_slip.items() if len(ws) == 1 and slip not in words}
 
 
 def _same_case(word: str, like: str) -> str:

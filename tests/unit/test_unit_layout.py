@@ -138,6 +138,15 @@ def test_a_result_read_again_at_this_visit_is_historical_outputs_included(scan):
     assert "affirmed" not in assertions_of(result, "CCTA_PLAQUE_ANALYSIS")
 
 
+def test_a_paragraph_copied_forward_from_an_earlier_note_documents_that_note(scan):
+    copied = ("CARDIOLOGY CLINIC\n\nImaging (copied forward from 02/10/2026 note): HeartFlow plaque "
+              "analysis of her CCTA data set showed total plaque volume 455 mm3. My interpretation: heavy burden.\n\n"
+              "Today: no angina, lipids at goal. Continue therapy.\n")
+    assert scan(copied, date_of_service=DOS)["codes"] == []
+    pasted = copied.replace("copied forward from 02/10/2026 note", "copied from the radiology report")
+    assert "75577" in codes_of(scan(pasted, date_of_service=DOS))  # a report of unstated date is not an old note
+
+
 def test_a_note_that_takes_back_the_service_it_names_documents_none_of_it(scan):
     result_text = ("CORONARY CT ANGIOGRAPHY\nCoronary CTA performed today. Cleerly AI plaque analysis of the CCTA "
                    "data set: total plaque volume 210 mm3.\nImpression: I reviewed the Cleerly output: moderate "

@@ -30,6 +30,16 @@ def test_a_decision_still_to_be_taken_is_no_reading(scanner):
     assert _status(scanner, text, "0972T") == ("documentation_gap", ["interpretation"])
 
 
+def test_a_decision_against_surgery_is_a_decision(scanner):
+    text = ("Burn clinic, day 4. Multispectral images of the left shin scald captured today with the DeepView "
+            "system; device result: expected to heal within 21 days.\n"
+            "Decision: no excision or grafting; conservative care with silver dressings.")
+    assert _status(scanner, text, "0972T") == ("supported", [])
+    pending = text.replace("Decision: no excision or grafting; conservative care with silver dressings.",
+                           "Decision on excision pending the attending's review.")
+    assert _status(scanner, pending, "0972T") == ("documentation_gap", ["interpretation"])
+
+
 def test_a_surgical_word_in_a_cardiac_note_is_not_a_plaque_reading(scanner):
     text = ("CCTA performed today; the CCTA data set was analysed with Cleerly plaque quantification. "
             "History: CABG 2019 with a patent vein graft; excision of a skin lesion in 2024.")

@@ -67,3 +67,14 @@ def test_a_noisy_note_gets_the_codes_of_its_clean_twin_with_evidence_quoting_the
         for ev in code["evidence"]:
             assert noisy[ev["start"]:ev["end"]] == ev["text"]
     assert any(ev["text"].startswith("CIeerly") for code in got["codes"] for ev in code["evidence"])
+
+
+def test_a_typing_slip_in_a_long_key_word_is_read_as_the_word(repairs):
+    text = "Mulitspectral images today; perivasular fat result; my interpretaion follows."
+    assert repairs(text).text == "Multispectral images today; perivascular fat result; my interpretation follows."
+
+
+def test_everyday_words_near_a_rule_word_are_left_alone(repairs):
+    # a last letter left out is an English word more often than a slip ('medication', 'difficult')
+    text = "She complains of pain; medication list reviewed; difficult airway; reconstruction planned."
+    assert repairs(text).text == text

@@ -63,3 +63,20 @@ UNKNOWN_TOOL = {
 def test_a_tool_named_where_software_is_named_documents_the_process(scanner, text, expected):
     found = codes_of(scanner.scan_text(text, date_of_service=DOS))["75577"]
     assert (found["status"], found["missing"]) == expected
+
+
+def test_a_typing_slip_in_a_key_word_gives_the_codes_of_the_clean_note(scanner):
+    clean = ("Burn clinic. Multispectral images of the right hand flame burn captured today with the DeepView "
+             "system; device result: dorsal area unlikely to heal by day 21. Plan: excision and grafting Monday.")
+    slipped = clean.replace("Multispectral", "Mulitspectral").replace("DeepView system", "burn imaging system")
+    def summary(text):
+        return {code: (c["status"], c["missing"]) for code, c in codes_of(scanner.scan_text(text, date_of_service=DOS)).items()}
+
+    want = summary(clean.replace("DeepView system", "burn imaging system"))
+    assert want and summary(slipped) == want
+
+
+def test_pericoronary_fat_attenuation_written_as_pcat_is_the_service(scanner):
+    text = ("Cardiac CT report. CCTA performed today; PCAT attenuation was quantified with the Caristo software: "
+            "LAD -74 HU. Impression: I reviewed the perivascular fat result; no coronary inflammation.")
+    assert codes_of(scanner.scan_text(text, date_of_service=DOS)).get("0993T", {}).get("status") == "supported"

@@ -241,6 +241,7 @@ class AssertionResolver:
         self.target_words = {name: frozenset(spec["target_words"]) for name, spec in rules.labels.items()
                              if spec.get("target_words")}
         self.paragraph_targets = _paragraph_targets(rules.context.get("context_rules", []))
+        self.copied = re.compile(rules.context["copied_forward"]["regex"], re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
         if self.span_group not in doc.spans:
@@ -275,6 +276,7 @@ class AssertionResolver:
                 span._.cptscan_cues += (("WITHDRAWN", withdrawn[span.label_]),)
         self._share_clause_assertion(doc, spans, sentence_of)
         self._other_target_paragraphs(doc, spans)
+        self._copied_paragraphs(doc, spans)
         self._outputs_follow_their_event(doc, spans)
         self._date_the_title(spans)
         return doc
@@ -291,7 +293,7 @@ class AssertionResolver:
         if not candidates:
             return
         text = text_of(doc)
-        breaks = [0] + [m.end() for m in BLANK_LINES.finditer(text)]
+        breaks = _paragraph_starts(text)
         words_of: dict[int, frozenset[str]] = {}
         for span in candidates:
             at = bisect_right(breaks, span.start_char) - 1
@@ -304,6 +306,21 @@ class AssertionResolver:
             if other and not words & self.target_words.get(span.label_, frozenset()):
                 span._.cptscan_assertion = self.assertion_of[OTHER_TARGET]
                 span._.cptscan_cues += ((OTHER_TARGET, min(other)),)
+
+    def _copied_paragraphs(self, doc: Doc, spans: list[Span]) -> None:
+        """A paragraph that says it was copied forward from an earlier note ("Cardiology note (copied from
+        03/02 note)") is that note's text: what it affirms happened then, the reading included."""
+        text = text_of(doc)
+        marks = list(self.copied.finditer(text))
+        if not marks:
+            return
+        starts = _paragraph_starts(text)
+        copied = {bisect_right(starts, m.start()) - 1: m.group(0) for m in marks}
+        for span in spans:
+            mark = copied.get(bisect_right(starts, span.start_char) - 1)
+            if mark is not None and span._.cptscan_assertion == "affirmed":
+                span._.cptscan_assertion = self.assertion_of["HISTORICAL"]
+                span._.cptscan_cues += (("COPIED", mark),)
 
     def _outputs_follow_their_event(self, doc: Doc, spans: list[Span]) -> None:
         """A result printed after a service's mention belongs to that event and shares its time.
@@ -450,6 +467,11 @@ class AssertionResolver:
                 return "affirmed", cues
             return "historical", cues + (("NO_CURRENT_CUE", ""),)
         return "affirmed", cues
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    """Where each paragraph (text between blank lines) starts."""
+    return [0] + [m.end() for m in BLANK_LINES.finditer(text)]
 
 
 def _paragraph_targets(rules: list[dict[str, Any]]) -> dict[str, frozenset[str]]:

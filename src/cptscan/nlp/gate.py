@@ -152,15 +152,18 @@ class RepairAwareGate:
     through are repaired and gated for real. It must never turn away a note the repaired text would let
     through, so it looks for every word a repair could make: each required word also as the repairs fold
     look-alikes (the note is read as written and folded: 'p1aque', 'interpretatIon' and 'plaque' fold
-    alike), a spelled abbreviation ('C C T A') and a word split in two ('Heart Flow') joined. A note with a
+    alike) and with the typing slips they read back ('mulitspectral'), a spelled abbreviation ('C C T A') and a word split in two ('Heart Flow') joined. A note with a
     line-end hyphen, or one where only a join completes a rule, is let through (such notes are few).
     """
 
     def __init__(self, gate: Gate, repairs: Repairs):
         self.repairs = repairs
         fold = repairs.fold
-        requirements = tuple(tuple(frozenset(words | {fold(w) for w in words}) for words in required)
-                             for required in gate.requirements)
+        slips: dict[str, set[str]] = defaultdict(set)
+        for slip, word in repairs.typos.items():
+            slips[word].add(slip)
+        requirements = tuple(tuple(frozenset(words | {fold(w) for w in words} | set().union(*(slips[w] for w in words)))
+                                   for words in required) for required in gate.requirements)
         vocabulary = {w for required in requirements for words in required for w in words}
         words = frozenset(w for w in vocabulary if LETTER_RUN.fullmatch(w))
         split_runs = dict(gate.split_runs)
