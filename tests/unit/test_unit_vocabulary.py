@@ -80,3 +80,21 @@ def test_pericoronary_fat_attenuation_written_as_pcat_is_the_service(scanner):
     text = ("Cardiac CT report. CCTA performed today; PCAT attenuation was quantified with the Caristo software: "
             "LAD -74 HU. Impression: I reviewed the perivascular fat result; no coronary inflammation.")
     assert codes_of(scanner.scan_text(text, date_of_service=DOS)).get("0993T", {}).get("status") == "supported"
+
+
+@pytest.mark.parametrize("dictated, code", [
+    ("coronary cta performed today period the clearly plaque analysis of the cta data set showed total plaque "
+     "volume 280 cubic millimeters period my interpretation colon moderate plaque period", "75577"),
+    ("CCTA done this morning. The data set went for carry heart analysis; the carry heart FAI score is high "
+     "around the RCA. I reviewed the result and will start colchicine.", "0993T"),
+])
+def test_a_product_name_as_speech_recognition_writes_it_names_the_software(scanner, dictated, code):
+    found = codes_of(scanner.scan_text(dictated, date_of_service=DOS)).get(code)
+    assert found is not None and (found["status"], found["missing"]) == ("supported", [])
+
+
+def test_the_adverb_clearly_names_no_software(scanner):
+    text = ("CCTA performed today. The CCTA data set clearly shows plaque; total plaque volume 280 mm3 on "
+            "the quantitative report. My interpretation: moderate plaque.")
+    found = codes_of(scanner.scan_text(text, date_of_service=DOS)).get("75577")
+    assert found is not None and "process" in found["missing"]
