@@ -245,6 +245,9 @@ HARD_NEGATIVES = {
     "ffrct-and-no-plaque-ai": (
         "CCTA performed today. HeartFlow FFRct analysis: FFRct 0.82 in the LAD. No AI plaque quantification "
         "was performed."),
+    "the-vendors-ischemia-product": (
+        "CORONARY CTA\nCCTA performed today. Cleerly ISCHEMIA analysis of the CCTA data set: no flow-limiting "
+        "lesion predicted. I reviewed the output: no ischemia, no catheterization needed."),
     "stroke-triage-ai": (
         "CT HEAD / CTA NECK\n"
         "Viz.ai LVO detection flagged a possible left M1 occlusion; the stroke team was paged. AI-based triage "
