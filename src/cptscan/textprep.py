@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 HTML_HINT = re.compile(r"<\s*(?:html|body|div|p|br|span|table|td|tr|b|i|li|ul|h\d)\b[^>]*>", re.IGNORECASE)
 HTML_TAG = re.compile(r"<[^<>]{0,500}>")
@@ -333,8 +333,7 @@ class Repairs:
         for word in words:
             if len(word) >= self.min_letters and WORD_LETTERS.fullmatch(word) and "-" not in word:
                 by_fold[self.fold(word)].add(word)
-        # a fold two rule words share restores neither
-        self.by_fold = {key: next(iter(ws)) for key, ws in by_fold.items() if len(ws) == 1}
+        self.by_fold = _unshared(by_fold)
         self.typos = _typos(words, (settings.get("typos") or {}).get("min_word_letters"))
         self._read_words: dict[str, Optional[str]] = {}
         self._joined_words: dict[str, Optional[str]] = {}
@@ -416,11 +415,7 @@ class Repairs:
         out = []
         for m in NOISY_WORD.finditer(text):
             word = m.group()
-            repaired = self._read_words.get(word, _UNSEEN)
-            if repaired is _UNSEEN:  # notes repeat their words: each is worked out once (bounded memory)
-                if len(self._read_words) >= MAX_REMEMBERED_WORDS:
-                    self._read_words.clear()
-                repaired = self._read_words[word] = self._read_word(word)
+            repaired = _remembered(self._read_words, word, self._read_word)
             if repaired is not None:
                 out.append((m.start(), m.end(), repaired))
         return out
@@ -459,11 +454,7 @@ class Repairs:
                     or first.lower() in self.unjoined or second.lower() in self.unjoined
                     or (first.lower() in self.words and second.lower() in self.words and len(joined) < 8)):
                 continue
-            known = self._joined_words.get(joined, _UNSEEN)
-            if known is _UNSEEN:
-                if len(self._joined_words) >= MAX_REMEMBERED_WORDS:
-                    self._joined_words.clear()
-                known = self._joined_words[joined] = self.by_fold.get(self.fold(joined))
+            known = _remembered(self._joined_words, joined, lambda w: self.by_fold.get(self.fold(w)))
             if known is not None and (not out or out[-1][1] <= a.start()):
                 out.append((a.start(), b.end(), _same_case(known, joined)))
         return out
@@ -483,6 +474,21 @@ def _dictated(text: str) -> bool:
 _UNSEEN = object()
 #: words a Repairs remembers having read (each of its two caches); past this it starts again
 MAX_REMEMBERED_WORDS = 200_000
+
+
+def _remembered(cache: dict[str, Optional[str]], word: str, read: Callable[[str], Optional[str]]) -> Optional[str]:
+    """``read(word)``, worked out once per word (notes repeat their words) in a cache of bounded size."""
+    found = cache.get(word, _UNSEEN)
+    if found is _UNSEEN:
+        if len(cache) >= MAX_REMEMBERED_WORDS:
+            cache.clear()
+        found = cache[word] = read(word)
+    return found
+
+
+def _unshared(readings: dict[str, set[str]]) -> dict[str, str]:
+    """Each key mapped to its one word; a key two words share restores neither."""
+    return {key: next(iter(words)) for key, words in readings.items() if len(words) == 1}
 WORD_LETTERS = re.compile(r"[a-z][a-z'-]*[a-z]")
 LINE_END_HYPHEN = re.compile(r"([A-Za-z]{2,})-[ \t]*\r?\n[ \t]*([A-Za-z]{2,})")
 SPELLED_RUN = re.compile(r"(?<![\w.])[A-Z](?:[ \t][A-Z](?![\w.]))+")
@@ -515,7 +521,7 @@ def _typos(words: Iterable[str], min_letters: Optional[int]) -> dict[str, str]:
         if len(word) >= min_letters and WORD_LETTERS.fullmatch(word) and "-" not in word and "'" not in word:
             for slip in typing_slips(word):
                 by_slip[slip].add(word)
-    return {slip: next(iter(ws)) for slip, ws in by_slip.items() if len(ws) == 1 and slip not in words}
+    return {slip: word for slip, word in _unshared(by_slip).items() if slip not in words}
 
 
 def _same_case(word: str, like: str) -> str:

@@ -130,12 +130,17 @@ def test_a_decline_in_the_next_sentence_negates_the_service_offered_before(scan)
     assert "75577" in codes_of(scan(done, date_of_service=DOS))
 
 
-def test_a_result_read_again_at_this_visit_is_historical_outputs_included(scan):
-    text = ("CARDIOLOGY FOLLOW-UP\nReviewed again today: the HeartFlow plaque analysis of her 02/2026 CCTA, "
-            "signed by the reading cardiologist then, showed total plaque volume 330 mm3. Continue statin.\n")
+def _no_plaque_analysis_done_here(scan, text):
+    """No code, and no plaque-analysis mention of the note says it was done at this encounter."""
     result = scan(text, date_of_service=DOS)
     assert result["codes"] == []
     assert "affirmed" not in assertions_of(result, "CCTA_PLAQUE_ANALYSIS")
+
+
+def test_a_result_read_again_at_this_visit_is_historical_outputs_included(scan):
+    text = ("CARDIOLOGY FOLLOW-UP\nReviewed again today: the HeartFlow plaque analysis of her 02/2026 CCTA, "
+            "signed by the reading cardiologist then, showed total plaque volume 330 mm3. Continue statin.\n")
+    _no_plaque_analysis_done_here(scan, text)
 
 
 def test_a_paragraph_copied_forward_from_an_earlier_note_documents_that_note(scan):
@@ -160,9 +165,7 @@ def test_every_name_of_a_recommended_service_in_one_clause_is_recommended(scan):
     text = ("CORONARY CT ANGIOGRAPHY\nTechnique: coronary CTA performed today.\nImpression: CAD-RADS 2. "
             "A software plaque quantification (Cleerly, say, or HeartFlow Plaque Analysis) on these images is "
             "recommended as a baseline.\n")
-    result = scan(text, date_of_service=DOS)
-    assert result["codes"] == []
-    assert "affirmed" not in assertions_of(result, "CCTA_PLAQUE_ANALYSIS")
+    _no_plaque_analysis_done_here(scan, text)
 
 
 def test_a_contrast_keeps_two_events_apart(scan):

@@ -24,7 +24,7 @@ from ..rules import RuleSet
 from ..rules.patterns import required_words
 from .dates import anchor_dates, sentence_dates
 from .extensions import FEATURES, MENTIONS, text_of, token_sentences
-from .layout import BLANK_LINES, Layout
+from .layout import BLANK_LINES, Layout, blocks_of
 from .intervals import SpanIndex, touching_groups
 from .medspacy_parts import (ConText, ConTextGraph, ConTextModifier, ConTextRule, Sectionizer, SectionRule,
                              TargetMatcher, TargetRule)
@@ -275,13 +275,14 @@ class AssertionResolver:
                 span._.cptscan_assertion = "negated"
                 span._.cptscan_cues += (("WITHDRAWN", withdrawn[span.label_]),)
         self._share_clause_assertion(doc, spans, sentence_of)
-        self._other_target_paragraphs(doc, spans)
-        self._copied_paragraphs(doc, spans)
+        starts = [start for start, _ in blocks_of(text_of(doc))]  # where each paragraph begins
+        self._other_target_paragraphs(doc, spans, starts)
+        self._copied_paragraphs(doc, spans, starts)
         self._outputs_follow_their_event(doc, spans)
         self._date_the_title(spans)
         return doc
 
-    def _other_target_paragraphs(self, doc: Doc, spans: list[Span]) -> None:
+    def _other_target_paragraphs(self, doc: Doc, spans: list[Span], starts: list[int]) -> None:
         """A service whose paragraph names another target and none of its own is done on that other target.
 
         "Diabetic foot ulcer, left heel. Multispectral imaging classified the wound bed." names the wound in
@@ -292,14 +293,12 @@ class AssertionResolver:
         candidates = [s for s in spans if s._.cptscan_assertion == "affirmed" and s.label_ in self.paragraph_targets]
         if not candidates:
             return
-        text = text_of(doc)
-        breaks = _paragraph_starts(text)
         words_of: dict[int, frozenset[str]] = {}
         for span in candidates:
-            at = bisect_right(breaks, span.start_char) - 1
+            at = bisect_right(starts, span.start_char) - 1
             if at not in words_of:
-                end = breaks[at + 1] if at + 1 < len(breaks) else len(text)
-                paragraph = doc.char_span(breaks[at], end, alignment_mode="expand")
+                end = starts[at + 1] if at + 1 < len(starts) else len(text_of(doc))
+                paragraph = doc.char_span(starts[at], end, alignment_mode="expand")
                 words_of[at] = frozenset(t.lower_ for t in paragraph) if paragraph is not None else frozenset()
             words = words_of[at]
             other = words & self.paragraph_targets[span.label_]
@@ -307,16 +306,11 @@ class AssertionResolver:
                 span._.cptscan_assertion = self.assertion_of[OTHER_TARGET]
                 span._.cptscan_cues += ((OTHER_TARGET, min(other)),)
 
-    def _copied_paragraphs(self, doc: Doc, spans: list[Span]) -> None:
+    def _copied_paragraphs(self, doc: Doc, spans: list[Span], starts: list[int]) -> None:
         """A paragraph that says it was copied forward from an earlier note ("Cardiology note (copied from
         03/02 note)") is that note's text: what it affirms happened then, the reading included."""
-        text = text_of(doc)
-        marks = list(self.copied.finditer(text))
-        if not marks:
-            return
-        starts = _paragraph_starts(text)
-        copied = {bisect_right(starts, m.start()) - 1: m.group(0) for m in marks}
-        for span in spans:
+        copied = {bisect_right(starts, m.start()) - 1: m.group(0) for m in self.copied.finditer(text_of(doc))}
+        for span in spans if copied else ():
             mark = copied.get(bisect_right(starts, span.start_char) - 1)
             if mark is not None and span._.cptscan_assertion == "affirmed":
                 span._.cptscan_assertion = self.assertion_of["HISTORICAL"]
@@ -467,11 +461,6 @@ class AssertionResolver:
                 return "affirmed", cues
             return "historical", cues + (("NO_CURRENT_CUE", ""),)
         return "affirmed", cues
-
-
-def _paragraph_starts(text: str) -> list[int]:
-    """Where each paragraph (text between blank lines) starts."""
-    return [0] + [m.end() for m in BLANK_LINES.finditer(text)]
 
 
 def _paragraph_targets(rules: list[dict[str, Any]]) -> dict[str, frozenset[str]]:

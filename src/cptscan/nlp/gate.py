@@ -152,8 +152,9 @@ class RepairAwareGate:
     through are repaired and gated for real. It must never turn away a note the repaired text would let
     through, so it looks for every word a repair could make: each required word also as the repairs fold
     look-alikes (the note is read as written and folded: 'p1aque', 'interpretatIon' and 'plaque' fold
-    alike) and with the typing slips they read back ('mulitspectral'), a spelled abbreviation ('C C T A') and a word split in two ('Heart Flow') joined. A note with a
-    line-end hyphen, or one where only a join completes a rule, is let through (such notes are few).
+    alike) and with the typing slips they read back ('mulitspectral'), a spelled abbreviation ('C C T A')
+    and a word split in two ('Heart Flow') joined. A note with a line-end hyphen, or one where only a join
+    completes a rule, is let through (such notes are few).
     """
 
     def __init__(self, gate: Gate, repairs: Repairs):
@@ -173,15 +174,14 @@ class RepairAwareGate:
         self.spelled = {w: " ".join(w.upper()) for w in words if w.upper() in repairs.abbreviations}
         # a split word's two halves (two letters or more each; a fold of several letters may be cut too)
         self.halves: dict[str, dict[str, str]] = defaultdict(dict)
+        folded_from_many = [(many, one) for many, one in repairs.folds if len(many) > 1]
         for word in words:
             for i in range(2, len(word) - 1):
                 self.halves[word[:i]][word[i:]] = word
-            for many, one in repairs.folds:
-                at = word.find(one)
-                while at >= 0 and len(many) > 1:
+            for many, one in folded_from_many:  # 'm' written 'r n': the cut falls inside what it folds from
+                for at in (m.start() for m in re.finditer(re.escape(one), word)):
                     for cut in range(1, len(many)):
                         self.halves[word[:at] + many[:cut]][many[cut:] + word[at + len(one):]] = word
-                    at = word.find(one, at + 1)
 
     def may_pass(self, text: str) -> bool:
         """False only when no repair of ``text`` can let it through the gate."""
