@@ -124,3 +124,33 @@ def test_output_format_defaults_to_jsonl(tmp_path):
     assert output_format(tmp_path / "results") == "jsonl"
     assert output_format(tmp_path / "tmp.mmzV8fBPaV") == "jsonl"  # what mktemp names look like
     assert output_format(tmp_path / "results.csv") == "csv"
+
+
+HELD_CTRL_C = textwrap.dedent("""
+    import signal, threading, time
+    from cptscan.io.writers import _sigint_held
+    release = threading.Event()
+    helper = threading.Thread(target=release.wait)
+    helper.start()
+    done = False
+    try:
+        with _sigint_held():
+            signal.pthread_kill(helper.ident, signal.SIGINT)  # the OS gives the Ctrl-C to another thread
+            deadline = time.monotonic() + 0.3
+            while time.monotonic() < deadline:  # bytecode runs: where Python raises a pending interrupt
+                pass
+            done = True  # the record and its count
+    except KeyboardInterrupt:
+        print("interrupted after the record" if done else "interrupted inside the record")
+    finally:
+        release.set()
+        helper.join()
+""")
+
+
+def test_a_ctrl_c_another_thread_takes_waits_until_the_record_and_its_count_are_done():
+    """With --jobs the OS may hand SIGINT to a queue's feeder thread; the record being written must still be
+    counted before the interrupt is raised (else the stop message disagrees with the file). In a fresh
+    process: the test runner's own signal set-up must not decide it."""
+    proc = subprocess.run([sys.executable, "-c", HELD_CTRL_C], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "interrupted after the record", proc.stderr

@@ -96,15 +96,27 @@ class _WholeRecords:
 
 @contextlib.contextmanager
 def _sigint_held() -> Iterator[None]:
-    """SIGINT blocked for the duration (main thread only; elsewhere nothing to hold: Python delivers it there)."""
+    """A Ctrl-C that comes during the block is handed on when the block ends (main thread only; elsewhere
+    nothing to hold: Python runs its handlers in the main thread).
+
+    A Python handler, not a signal mask: masking SIGINT in the main thread leaves the OS free to give it to
+    another thread (with --jobs, a queue's feeder thread), and Python then raises KeyboardInterrupt in the
+    main thread all the same, between a record's write and its count.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    caught: list[Any] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.signal(signal.SIGINT, previous)
+        if caught and previous is not signal.SIG_IGN:
+            if callable(previous):
+                previous(signal.SIGINT, caught[0])  # Python's default handler raises KeyboardInterrupt
+            else:
+                raise KeyboardInterrupt
 
 
 class JsonlWriter(_Writer):
