@@ -86,11 +86,9 @@ def training_data_sha256(root: Path) -> str:
 
 def _sentencizer():
     """The scanner's tokenizer and sentence component alone: inference segmentation, without the rules."""
-    import spacy
-    from .nlp.medspacy_parts import create_medspacy_tokenizer
+    from .nlp.medspacy_parts import blank_clinical
 
-    nlp = spacy.blank("en")
-    nlp.tokenizer = create_medspacy_tokenizer(nlp)
+    nlp = blank_clinical()
     nlp.add_pipe("cptscan_sentences")
     return nlp
 

@@ -19,20 +19,12 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Iterable, Optional
 
 from ..rules import RuleSet, load_rules
 from ..textprep import LINE_END_DASH, Repairs
 from ..rules.patterns import RequirementIndex, rule_words
-from spacy.lang.en import English
-from .medspacy_parts import create_medspacy_tokenizer
-
-
-@lru_cache(maxsize=1)
-def _tokenizer() -> Any:
-    """The matcher's tokenizer, built once: it cuts phrase rules and defines the special cases."""
-    return create_medspacy_tokenizer(English())
+from .medspacy_parts import rule_tokenizer
 
 
 def rule_requirements(rule: dict[str, Any]) -> list[frozenset[str]]:
@@ -40,7 +32,7 @@ def rule_requirements(rule: dict[str, Any]) -> list[frozenset[str]]:
     pattern = rule.get("pattern")
     if isinstance(pattern, str):
         raise ValueError(f"rule {rule.get('literal')!r}: regex patterns are not supported by the gate")
-    return rule_words(pattern, rule["literal"], _tokenizer())
+    return rule_words(pattern, rule["literal"], rule_tokenizer())
 
 
 LETTER_RUN = re.compile(r"[^\W\d_]+")
@@ -51,7 +43,7 @@ def _special_case_pieces() -> dict[str, frozenset[str]]:
     """Letter runs inside which a tokenizer special case cuts letter tokens ('aint' -> 'ai' + 'nt',
     "ain't" -> 'ai' + "n't"): each such run with the letter pieces that are not whole runs themselves."""
     out: dict[str, set[str]] = {}
-    for key, pieces in _tokenizer().rules.items():
+    for key, pieces in rule_tokenizer().rules.items():
         runs = LETTER_RUN.findall(key.lower())
         orths = [str(piece.get(65, piece.get("ORTH", ""))).lower() for piece in pieces]  # 65 = spacy.attrs.ORTH
         for orth in orths:

@@ -17,6 +17,11 @@ import importlib
 import importlib.util
 import sys
 import types
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
 
 PARTS = ("medspacy.custom_tokenizer", "medspacy.common.util", "medspacy.context", "medspacy.section_detection",
          "medspacy.target_matcher", "medspacy._extensions")
@@ -54,4 +59,18 @@ from medspacy.section_detection import Sectionizer, SectionRule  # noqa: E402
 from medspacy.target_matcher import TargetMatcher, TargetRule  # noqa: E402
 
 __all__ = ["ConText", "ConTextGraph", "ConTextModifier", "ConTextRule", "Sectionizer", "SectionRule", "TargetMatcher", "TargetRule",
-           "create_medspacy_tokenizer", "prune_overlapping_matches"]
+           "blank_clinical", "prune_overlapping_matches", "rule_tokenizer"]
+
+def blank_clinical() -> Language:
+    """A blank English pipeline with medspaCy's clinical tokenizer (what every cptscan pipeline starts from)."""
+    nlp = spacy.blank("en")
+    nlp.tokenizer = create_medspacy_tokenizer(nlp)
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def rule_tokenizer() -> Any:
+    """The clinical tokenizer rules are read with (hyphenated rule words become token sequences, the gate learns
+    the special cases): the same splits as every pipeline's tokenizer, built once per process. The target
+    matcher's rules and the gate each built their own, and each took as long as building a pipeline's."""
+    return blank_clinical().tokenizer

@@ -10,8 +10,7 @@ import re
 from dataclasses import replace
 from typing import Optional
 
-import spacy
-from .medspacy_parts import create_medspacy_tokenizer
+from .medspacy_parts import blank_clinical
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -35,8 +34,7 @@ def build_pipeline(extra_pipes: tuple[tuple[str, dict], ...] = (), knowledge: Op
     Every component that reads rules is configured with ``knowledge`` (default: the default packs); the
     components of the capabilities it has switched off are disabled (``cptscan.ablation``).
     """
-    nlp = spacy.blank("en")
-    nlp.tokenizer = create_medspacy_tokenizer(nlp)
+    nlp = blank_clinical()
     knows = {"knowledge": knowledge.config} if knowledge is not None else {}
     for name in PIPE_NAMES:
         nlp.add_pipe(name, config=knows if "knowledge" in nlp.get_factory_meta(name).default_config else {})

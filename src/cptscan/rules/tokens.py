@@ -19,15 +19,9 @@ KEYS = ("LOWER", "TEXT", "ORTH", "NORM")
 
 @lru_cache(maxsize=4096)
 def _pieces(word: str) -> tuple[str, ...]:
-    return tuple(t.text for t in _tokenizer()(word) if not t.is_space)
+    from ..nlp.medspacy_parts import rule_tokenizer
 
-
-@lru_cache(maxsize=1)
-def _tokenizer():
-    import spacy
-    from ..nlp.medspacy_parts import create_medspacy_tokenizer
-
-    return create_medspacy_tokenizer(spacy.blank("en"))
+    return tuple(t.text for t in rule_tokenizer()(word) if not t.is_space)
 
 
 def _slot_options(token: dict[str, Any]) -> list[list[dict[str, Any]]]:
