@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from .models import MANIFEST, file_sha256
+from .models import MANIFEST, compact_vocabularies, file_sha256
 
 MODEL_FILE = "genre.joblib"
 MODEL_NAME = "genre"
@@ -204,7 +204,7 @@ def run(corpus: Path, mtsamples: Path, out: Path, clinical: frozenset[str], seed
     best = max(selection, key=lambda s: (s["macro_f1"], -s["C"]))
     final = make_model(best["C"], seed).fit([e.text for e in examples], [e.genre for e in examples])
     out.mkdir(parents=True, exist_ok=True)
-    joblib.dump(final, out / MODEL_FILE)
+    joblib.dump(compact_vocabularies(final), out / MODEL_FILE)
     entry = {"file": MODEL_FILE, "sha256": file_sha256(out / MODEL_FILE), "sklearn_version": sklearn.__version__,
              "component": COMPONENT, "before": "cptscan_assertion"}
     _merge_manifest(out / MANIFEST, entry)

@@ -354,13 +354,13 @@ def save(models: dict[str, Trained], corpus: Corpus, out: Path, seed: int) -> di
     import joblib
     import sklearn
 
-    from .models import MANIFEST, file_sha256
+    from .models import MANIFEST, compact_vocabularies, file_sha256
 
     out.mkdir(parents=True, exist_ok=True)
     entries = {}
     for name, trained in models.items():
         path = out / f"{name}.joblib"
-        joblib.dump(trained.model, path, compress=3)
+        joblib.dump(compact_vocabularies(trained.model), path, compress=3)
         entries[name] = {"file": path.name, "sha256": file_sha256(path), "sklearn_version": sklearn.__version__,
                          "component": COMPONENTS[name], "threshold": trained.threshold, "labels": trained.positives}
     # models another trainer writes (the genre classifier) keep their entries

@@ -21,6 +21,41 @@ MANIFEST = "manifest.json"
 ENTRY_KEYS = ("file", "sha256", "sklearn_version", "component")
 
 
+#: joins a vocabulary's terms in a model file; no term holds it (``Vocabulary`` checks when it is pickled)
+TERM_SEPARATOR = "\x00"
+
+
+class Vocabulary(dict):
+    """A fitted vectorizer's ``vocabulary_`` (term -> column) that pickles as one string of its terms.
+
+    ``joblib.load`` unpickles with Python's pure-Python unpickler, one opcode at a time: the 144,000 terms of
+    the shipped models, pickled as a dict, took about a second of every start (a one-note scan, each
+    ``--jobs`` worker, each service worker); as one string per vectorizer they take a few milliseconds.
+    """
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        terms = sorted(self, key=self.__getitem__)
+        if [self[t] for t in terms] != list(range(len(terms))) or any(TERM_SEPARATOR in t for t in terms):
+            raise ValueError("a vocabulary pickles as one string only if its columns are 0..n-1 and no term "
+                             "holds the separator")
+        return _vocabulary, (TERM_SEPARATOR.join(terms),)
+
+
+def _vocabulary(joined: str) -> Vocabulary:
+    return Vocabulary((term, column) for column, term in enumerate(joined.split(TERM_SEPARATOR)))
+
+
+def compact_vocabularies(model: Any) -> Any:
+    """``model`` (a fitted scikit-learn Pipeline or FeatureUnion, nested or not) with every vectorizer's
+    ``vocabulary_`` a ``Vocabulary``, so that its file loads fast; called on every model before it is saved."""
+    parts = [step for _, step in getattr(model, "steps", getattr(model, "transformer_list", []))]
+    for part in parts:
+        compact_vocabularies(part)
+    if isinstance(getattr(model, "vocabulary_", None), dict):
+        model.vocabulary_ = Vocabulary(model.vocabulary_)
+    return model
+
+
 class ModelIntegrityError(RuntimeError):
     """A model file does not match its manifest (hash or scikit-learn version)."""
 
