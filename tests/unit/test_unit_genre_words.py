@@ -46,6 +46,13 @@ def test_a_payer_letter_is_still_administrative(scanner):
     assert codes_of(scanner.scan_text(letter, date_of_service=DOS)) == {}
 
 
+def test_a_documentation_query_to_the_provider_is_administrative(scanner):
+    query = ("Query to the attending\nThe CCTA report dated 08/04/2026 lists a Cleerly plaque quantification. "
+             "Please document in an addendum whether you interpreted the Cleerly output, and what it showed.\n"
+             "Thank you, CDI team")
+    assert codes_of(scanner.scan_text(query, date_of_service=DOS)) == {}
+
+
 def test_a_result_taken_back_is_still_withdrawn(scanner):
     addendum = "ADDENDUM: the Cleerly plaque analysis report above has been retracted by the vendor."
     result = scanner.scan_text(addendum, note_id="A", chart_id="C", date_of_service=DOS)

@@ -6,6 +6,8 @@ Every note here is written for the test; none is copied from a corpus.
 
 from __future__ import annotations
 
+import pytest
+
 from unit_helpers import codes_of
 
 DOS = "2026-07-14"
@@ -96,3 +98,36 @@ def test_burn_imaging_happens_when_the_images_are_taken_not_when_read(scanner):
             "classified the dorsal half as non-healing. Today I reviewed those images and the classification; "
             "plan excision and grafting on Friday.")
     assert "0972T" not in codes_of(scanner.scan_text(text, date_of_service=DOS))
+
+
+@pytest.mark.parametrize("announced", [
+    "Review by the reading cardiologist pending.",
+    "Physician interpretation of these values to follow.",
+    "Interpretation to follow in a separate addendum.",
+    "Awaiting physician review of the printout.",
+])
+def test_a_reading_announced_and_not_done_is_missing(scanner, announced):
+    """A returned result not yet read is a gap (interpretation) on the day it came back (coding rules,
+    'Returned, not yet read'); the reading role ignores HYPOTHETICAL (a reading that recommends), not PENDING."""
+    text = ("CORONARY CTA ADDENDUM\nStudy of 07/14/2026. Quantitative plaque analysis (Cleerly) of this CCTA came "
+            "back today: total plaque volume 240 mm3, noncalcified 75 mm3. " + announced)
+    assert _status(scanner, text, "75577") == ("documentation_gap", ["interpretation"])
+
+
+def test_a_result_pending_elsewhere_does_not_undo_a_reading(scanner):
+    text = ("CORONARY CTA\nCCTA performed today. Cleerly plaque analysis of this CCTA: total plaque volume 240 mm3. "
+            "My interpretation: moderate plaque burden; lipid panel pending, start a statin.")
+    assert _status(scanner, text, "75577") == ("supported", [])
+
+
+def test_a_reading_in_the_present_tense_is_the_reading(scanner):
+    text = ("Cardiology clinic. The CaRi-Heart analysis of her stored CCTA data set from 06/30/2026 came back last "
+            "week. I am reviewing the CaRi-Heart report at this visit: FAI-Score 16 around the LAD, high risk. "
+            "Adding colchicine.")
+    assert _status(scanner, text, "0992T") == ("supported", [])
+
+
+def test_a_result_from_that_time_belongs_to_that_time(scanner):
+    text = ("Lipid clinic follow-up. We looked back at his CCTA of 2023 and the Cleerly plaque report from that time "
+            "(total plaque volume 150 mm3). Repeat imaging is not needed now; continue the statin.")
+    assert codes_of(scanner.scan_text(text, date_of_service=DOS)) == {}

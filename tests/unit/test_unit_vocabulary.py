@@ -29,6 +29,10 @@ CASES = {
         "CCTA acquired today with quantitative plaque software output attached: plaque stage 2. "
         "I interpreted the plaque output: moderate atherosclerosis.",
         ("documentation_gap", ["process"])),
+    "a scanner vendor's post-processing suite": (
+        "Coronary CTA acquired today. The plaque module of syngo.via measured the LAD: non-calcified 52 mm3, "
+        "calcified 30 mm3. My interpretation: moderate mixed plaque in the proximal LAD, start a statin.",
+        ("supported", [])),
     "the company name alone, result returned and not yet read": (
         "CCTA of 07/30/2026 on file. Its data set went to Elucid for quantitative plaque analysis; the results are "
         "back in the chart and I have not reviewed them yet.",
