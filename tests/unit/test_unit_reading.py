@@ -131,3 +131,31 @@ def test_a_result_from_that_time_belongs_to_that_time(scanner):
     text = ("Lipid clinic follow-up. We looked back at his CCTA of 2023 and the Cleerly plaque report from that time "
             "(total plaque volume 150 mm3). Repeat imaging is not needed now; continue the statin.")
     assert codes_of(scanner.scan_text(text, date_of_service=DOS)) == {}
+
+
+@pytest.mark.parametrize("reading", [
+    "I have checked and agree with the HeartFlow plaque findings: moderate burden, start a statin.",
+    "The Elucid printout (total plaque 180 mm3, necrotic core 6 mm3) was interpreted by me: moderate burden.",
+])
+def test_readings_of_other_vendors_outputs_are_the_reading(scanner, reading):
+    text = "CORONARY CTA\nCCTA performed today. AI plaque quantification of this CCTA returned. " + reading
+    assert _status(scanner, text, "75577") == ("supported", [])
+
+
+def test_the_images_interpreted_by_me_are_the_visual_read_not_the_reading(scanner):
+    text = ("CORONARY CTA\nCCTA performed today. Cleerly plaque analysis of this CCTA: total plaque volume 75 mm3. "
+            "The CCTA images were interpreted by me: mild CAD-RADS 1 disease.")
+    assert _status(scanner, text, "75577") == ("documentation_gap", ["interpretation"])
+
+
+def test_a_service_offered_on_a_condition_not_met_is_not_done(scanner):
+    text = ("Cardiology clinic. Chest pain, intermediate risk. Next step: a CCTA with Cleerly plaque quantification "
+            "if the payer approves it.")
+    assert codes_of(scanner.scan_text(text, date_of_service=DOS)) == {}
+
+
+@pytest.mark.parametrize("where", ["elsewhere", "at an outside imaging center"])
+def test_a_heart_ct_done_at_another_place_is_not_this_sessions(scanner, where):
+    text = (f"Cardiology clinic. Her CCTA, done {where}, was sent today for CaRi-Heart perivascular fat analysis. "
+            "I reviewed the CaRi-Heart report with her: FAI-Score high around the LAD; start colchicine.")
+    assert list(codes_of(scanner.scan_text(text, date_of_service=DOS))) == ["0992T"]
