@@ -101,19 +101,21 @@ FIRST_WORD = re.compile(r"\S+")
 #: a note counts as hard-wrapped when this share of its longer lines ends within WRAP_SLACK of its widest line
 WRAPPED_SHARE = 0.4
 WRAP_SLACK = 14
+#: and at least this many lines end there: a short note wrapped into two full lines and a rest is wrapped too
+MIN_WRAPPED_LINES = 2
 MIN_WRAP_WIDTH, MAX_WRAP_WIDTH = 30, 132
 
 
 def _wrap_width(lines: list[str]) -> int | None:
     """The column a hard-wrapped export was cut at, or None when the lines do not look cut at one width."""
     lengths = [len(line.rstrip()) for line in lines if len(line.strip()) > 20]
-    if len(lengths) < 3:
+    if len(lengths) < MIN_WRAPPED_LINES:
         return None
     width = max(lengths)
     if not MIN_WRAP_WIDTH <= width <= MAX_WRAP_WIDTH:
         return None
     near = sum(1 for n in lengths if n >= width - WRAP_SLACK)
-    return width if near >= 3 and near >= WRAPPED_SHARE * len(lengths) else None
+    return width if near >= MIN_WRAPPED_LINES and near >= WRAPPED_SHARE * len(lengths) else None
 
 
 def _capitalises_lines(lines: list[str]) -> bool:
@@ -320,6 +322,9 @@ class Repairs:
         self.min_joined = ocr.get("min_joined_letters", 7)
         self.unjoined = frozenset(ocr.get("never_joined", []))
         self.letter_for_digit = ocr.get("letter_for_digit", {})
+        misread = "".join(re.escape(c) for c in ocr.get("pronoun_i", {}).get("misread", []))
+        # a lone look-alike of the pronoun where a clause starts, before a word in lower case: "l reviewed"
+        self.pronoun = re.compile(rf"(?:^|(?<=[.!?;:]))[ \t]*([{misread}])(?= [a-z]{{2,}})", re.MULTILINE) if misread else None
         lines = (settings.get("page_furniture") or {}).get("lines", [])
         self.furniture = re.compile("|".join(f"(?:{p})" for p in lines), re.IGNORECASE) if lines else None
         words = set(words)
@@ -361,9 +366,9 @@ class Repairs:
 
     def __call__(self, text: str) -> Repaired:
         """``text`` read back: page furniture dropped, line-end hyphens joined, spelled-out letters joined, OCR
-        look-alikes and stray spaces repaired into the rules' words."""
+        look-alikes and stray spaces repaired into the rules' words, the pronoun I read back."""
         repaired = Repaired(text)
-        for step in (self._furniture, self._hyphens, self._spelled, self._look_alikes, self._split_words):
+        for step in (self._furniture, self._hyphens, self._spelled, self._look_alikes, self._pronoun_i, self._split_words):
             repaired = _apply(repaired, step(repaired.text))
         return repaired
 
@@ -419,6 +424,10 @@ class Repairs:
             if repaired is not None:
                 out.append((m.start(), m.end(), repaired))
         return out
+
+    def _pronoun_i(self, text: str) -> list[tuple[int, int, str]]:
+        """The pronoun I read as 'l' (or '|') at a clause start, where no other one-letter word stands."""
+        return [] if self.pronoun is None else [(m.start(1), m.end(1), "I") for m in self.pronoun.finditer(text)]
 
     def _read_word(self, word: str) -> Optional[str]:
         """The word a look-alike misreading (or a typing slip in a long word) stands for, or None."""

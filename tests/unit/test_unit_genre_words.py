@@ -53,6 +53,13 @@ def test_a_documentation_query_to_the_provider_is_administrative(scanner):
     assert codes_of(scanner.scan_text(query, date_of_service=DOS)) == {}
 
 
+def test_a_query_hard_wrapped_by_its_export_is_still_administrative(scanner):
+    """A line break left a single word as a 'sentence'; the model, asked about it, saw one service word."""
+    query = ("CODING QUERY\nDr Ruiz, the coronary CTA report of 08/02/2026 names a Cleerly plaque\n"
+             "analysis. Please clarify whether you interpreted the Cleerly output\nyourself.")
+    assert codes_of(scanner.scan_text(query, date_of_service=DOS)) == {}
+
+
 def test_a_result_taken_back_is_still_withdrawn(scanner):
     addendum = "ADDENDUM: the Cleerly plaque analysis report above has been retracted by the vendor."
     result = scanner.scan_text(addendum, note_id="A", chart_id="C", date_of_service=DOS)

@@ -44,6 +44,13 @@ def test_unwrap_joins_a_sentence_cut_by_the_export_but_keeps_fields_and_bullets(
     assert "Impression:\n- mild plaque\n- statin\nCAC: 12\nCAD-RADS: 2" in out
 
 
+def test_unwrap_joins_a_short_note_wrapped_into_two_full_lines_and_a_rest():
+    wrapped = ("CDI QUERY\nDr Ruiz, the coronary CTA report of 08/02/2026 names a HeartFlow\n"
+               "quantification. Kindly state whether you read the HeartFlow plaque\noutput yourself.")
+    out = unwrap(wrapped)
+    assert "HeartFlow quantification." in out and "plaque output yourself" in out
+
+
 def test_unwrap_leaves_a_note_typed_in_short_lines_alone():
     text = "CCTA REPORT\nfindings\nleft main no plaque\nlad mild plaque\nimpression\ncad-rads 1"
     assert unwrap(text) == text

@@ -78,3 +78,10 @@ def test_everyday_words_near_a_rule_word_are_left_alone(repairs):
     # a last letter left out is an English word more often than a slip ('medication', 'difficult')
     text = "She complains of pain; medication list reviewed; difficult airway; reconstruction planned."
     assert repairs(text).text == text
+
+
+def test_the_pronoun_i_read_as_l_is_read_back_only_where_a_clause_starts(repairs):
+    out = repairs("Result back.  l reviewed the map.\n| agree with the plan; l interpreted it").text
+    assert out == "Result back.  I reviewed the map.\nI agree with the plan; I interpreted it"
+    clean = "give 2 l of saline, the l and r sides, vitamin l x 2"
+    assert repairs(clean).text == clean

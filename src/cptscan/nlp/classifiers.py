@@ -38,6 +38,10 @@ from .intervals import SpanIndex
 SEEN_SENTENCES = 50_000
 #: the class of the service model that means "no performed in-scope service in this sentence".
 REST = "other"
+#: a sentence with fewer words is not asked: a fragment ("today .", a word a line break left alone) has no
+#: context, and the model trained on whole sentences gives one word's weight as its probability (0.9 and more)
+MIN_SENTENCE_WORDS = 3
+WORD = re.compile(r"[^\W\d_]{2,}")
 DIGITS = re.compile(r"\d")
 SPACES = re.compile(r"\s+")
 
@@ -93,8 +97,11 @@ class SentenceClassifier:
 
     def _not_documentation(self, doc: Doc, sentence: Span, label: str) -> bool:
         """Sentences the rules already know document no service: a vendor's "to be interpreted by a physician"
-        disclaimer (for an interpretation), a block written for the patient, an unanswered form field."""
+        disclaimer (for an interpretation), an administrative document (a query, a payer's letter), a block
+        written for the patient, an unanswered form field."""
         if label in self.disclaimed and self.disclaimer.search(sentence.text):
+            return True
+        if doc._.cptscan_admin_cues:
             return True
         layout = doc._.cptscan_layout
         return layout is not None and (layout.foreign_block_at(sentence.start_char) is not None
@@ -104,7 +111,8 @@ class SentenceClassifier:
         mentions = list(doc.spans[MENTIONS]) if MENTIONS in doc.spans else []
         if not any(m.label_ in self.anchors for m in mentions):
             return doc
-        sentences = [s for s in (_stripped_span(doc, *window) for window in sentence_windows(doc)) if s is not None]
+        sentences = [s for s in (_stripped_span(doc, *window) for window in sentence_windows(doc))
+                     if s is not None and len(WORD.findall(s.text)) >= MIN_SENTENCE_WORDS]
         if not sentences:
             return doc
         added = []
