@@ -159,3 +159,37 @@ def test_a_heart_ct_done_at_another_place_is_not_this_sessions(scanner, where):
     text = (f"Cardiology clinic. Her CCTA, done {where}, was sent today for CaRi-Heart perivascular fat analysis. "
             "I reviewed the CaRi-Heart report with her: FAI-Score high around the LAD; start colchicine.")
     assert list(codes_of(scanner.scan_text(text, date_of_service=DOS))) == ["0992T"]
+
+
+def test_a_result_awaited_in_the_next_clause_keeps_the_analysis_undone(scanner):
+    text = ("CARDIAC CT REPORT\nCoronary CTA of 07/14/2026. Addendum: the data set was submitted to Caristo for "
+            "CaRi-Heart analysis of the pericoronary fat; result pending.")
+    assert "0993T" not in codes_of(scanner.scan_text(text, date_of_service=DOS))
+
+
+def test_a_result_read_at_that_visit_stays_with_that_visit(scanner):
+    """The product and its metric join into one mention; the earlier visit's cue on either half holds for both."""
+    text = ("Lipid clinic. We went over her CCTA from February with Cleerly: total plaque volume 140 mm3, "
+            "read by Dr. Osei at that visit. Continue ezetimibe.")
+    assert codes_of(scanner.scan_text(text, date_of_service=DOS)) == {}
+
+
+def test_the_output_taken_into_the_report_is_read(scanner):
+    text = ("CCTA REPORT\nCCTA 07/14/2026. Cleerly: total plaque volume 210 mm3, non-calcified 40 mm3.\n"
+            "Cleerly output reviewed and incorporated into this report. Impression: moderate plaque, CAD-RADS 2/P2.")
+    assert _status(scanner, text, "75577") == ("supported", [])
+
+
+def test_a_vendor_described_is_no_service(scanner):
+    text = ("Heart failure clinic. Elucid is a company that offers AI plaque quantification; the patient asked about "
+            "it after reading online. Not indicated for her now.")
+    assert codes_of(scanner.scan_text(text, date_of_service=DOS)) == {}
+
+
+@pytest.mark.parametrize("template", [
+    "AI-assisted quantitative plaque analysis:\n Total plaque volume: *** mm3\n Non-calcified volume: *** mm3",
+    "Quantitative plaque analysis performed with [software]: [ ] Yes [ ] No\nTotal plaque volume: ____ mm3",
+])
+def test_an_unfilled_template_documents_no_analysis(scanner, template):
+    text = "CARDIAC CT REPORT\nCCTA performed today.\n" + template + "\nImpression: ***"
+    assert "75577" not in codes_of(scanner.scan_text(text, date_of_service=DOS))

@@ -137,7 +137,7 @@ def _merge_adjacent(mentions: list[Mention], text: str, precedence: list[str], a
         elif m.start < last.end and m.assertion != last.assertion:
             out.append(m)
         else:
-            assertion = min((last.assertion, m.assertion), key=lambda a: rank.get(a, len(rank)))
+            assertion = min((last.assertion, m.assertion), key=lambda a: rank.get(a, len(precedence)))
             end = _closing_parentheses(text, last.start, m.end)
             out[-1] = replace(last, end=end, text=text[last.start:end], assertion=assertion,
                               rule=f"{last.rule}+{m.rule}", modifiers=tuple(dict.fromkeys(last.modifiers + m.modifiers)),
