@@ -60,6 +60,18 @@ def test_a_query_hard_wrapped_by_its_export_is_still_administrative(scanner):
     assert codes_of(scanner.scan_text(query, date_of_service=DOS)) == {}
 
 
+def test_a_report_that_withdraws_itself_documents_nothing(scanner):
+    report = ("CORONARY CTA\nCCTA done today. HeartFlow plaque analysis of this CCTA: total plaque volume 95 mm3. "
+              "My interpretation: mild plaque.\nNOTE: this report was filed in error; please disregard.")
+    assert codes_of(scanner.scan_text(report, date_of_service=DOS)) == {}
+
+
+def test_an_abn_form_is_administrative(scanner):
+    form = ("ADVANCE BENEFICIARY NOTICE OF NONCOVERAGE (ABN)\nService: 0992T, CaRi-Heart perivascular fat analysis of "
+            "the coronary CT.\nWhy Medicare may not pay: considered investigational.\nSigned by the beneficiary 08/04/2026.")
+    assert codes_of(scanner.scan_text(form, date_of_service=DOS)) == {}
+
+
 def test_a_result_taken_back_is_still_withdrawn(scanner):
     addendum = "ADDENDUM: the Cleerly plaque analysis report above has been retracted by the vendor."
     result = scanner.scan_text(addendum, note_id="A", chart_id="C", date_of_service=DOS)

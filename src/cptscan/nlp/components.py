@@ -242,6 +242,7 @@ class AssertionResolver:
                              if spec.get("target_words")}
         self.paragraph_targets = _paragraph_targets(rules.context.get("context_rules", []))
         self.copied = re.compile(rules.context["copied_forward"]["regex"], re.IGNORECASE)
+        self.whole_note = re.compile(rules.context["whole_note_withdrawals"]["regex"], re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
         if self.span_group not in doc.spans:
@@ -254,6 +255,11 @@ class AssertionResolver:
         # none of that service, wherever else the note describes it
         withdrawn = {m.label_: negated_sentences[sentence_of[m.start]] for m in spans
                      if m.label_ in self.services and sentence_of[m.start] in negated_sentences}
+        # "This report was entered in error": the note takes back all it documents
+        whole = next((cue for (start, end), cue in negated_sentences.items()
+                      if self.whole_note.search(doc[start:end].text)), None)
+        if whole is not None:
+            withdrawn = dict.fromkeys(self.services, whole)
         retracted = self._retracted_sentences(doc, spans, sentence_of)
         layout = doc._.cptscan_layout
         for span in spans:
