@@ -193,3 +193,21 @@ def test_a_vendor_described_is_no_service(scanner):
 def test_an_unfilled_template_documents_no_analysis(scanner, template):
     text = "CARDIAC CT REPORT\nCCTA performed today.\n" + template + "\nImpression: ***"
     assert "75577" not in codes_of(scanner.scan_text(text, date_of_service=DOS))
+
+
+@pytest.mark.parametrize("plan", ["repeat CCTA planned in two years", "high-intensity statin recommended"])
+def test_a_plan_in_the_next_clause_leaves_the_analysis_done(scanner, plan):
+    text = ("CORONARY CTA\nCCTA performed today. HeartFlow plaque analysis of this CCTA: total plaque volume 320 mm3; "
+            f"{plan}. My interpretation: moderate plaque burden.")
+    assert _status(scanner, text, "75577") == ("supported", [])
+
+
+def test_a_burn_imaging_tried_without_images_is_not_done(scanner):
+    text = ("Burn ICU, day 3. DeepView imaging of the back burn was attempted this morning but the images were "
+            "unusable because of motion; no classification. Repeat tomorrow.")
+    assert codes_of(scanner.scan_text(text, date_of_service=DOS)) == {}
+
+
+def test_a_service_without_indication_is_not_done(scanner):
+    text = "Cardiology clinic. Calcium score 0 last year. No indication for a CCTA or Cleerly plaque analysis now."
+    assert codes_of(scanner.scan_text(text, date_of_service=DOS)) == {}

@@ -236,6 +236,8 @@ class AssertionResolver:
         self.retraction = re.compile(rules.context["retractions"]["regex"], re.IGNORECASE)
         self.retraction_words = rules.context["retractions"]["max_words"]
         self.contrasts = set(rules.context["clause_contrasts"]["words"])
+        self.bounded = frozenset(rules.context["clause_bounds"]["categories"])
+        self.bounds = frozenset(rules.context["clause_bounds"]["words"])
         self.disclaimer = re.compile(rules.context["disclaimers"]["regex"], re.IGNORECASE)
         self.disclaimed_labels = set(rules.context["disclaimers"]["labels"])
         self.target_words = {name: frozenset(spec["target_words"]) for name, spec in rules.labels.items()
@@ -405,6 +407,15 @@ class AssertionResolver:
                 span._.cptscan_assertion = source._.cptscan_assertion
                 span._.cptscan_cues += (("CLAUSE", source.text),)
 
+    def _bounded(self, doc: Doc, cue: ConTextModifier, span: Span) -> bool:
+        """Whether a cue of a ``clause_bounds`` category meets the mention across a clause bound, unless its
+        rule says it refers across one ("result pending" after the service's own clause)."""
+        if cue.category not in self.bounded or (cue.rule.metadata or {}).get("crosses_clause"):
+            return False
+        start, end = cue.modifier_span
+        lo, hi = (end, span.start) if end <= span.start else (span.end, start)
+        return any(t.lower_ in self.bounds for t in doc[lo:hi])
+
     def _names_its_target(self, span: Span, sentence: Span) -> bool:
         """Whether the sentence names the service's own target (coronary, a burn): the pack's target_words."""
         words = self.target_words.get(span.label_)
@@ -422,7 +433,8 @@ class AssertionResolver:
         # a parenthetical aside the mention is outside of ("the stored CCTA (no new CT today) was analysed")
         cues = tuple((m.category, doc[m.modifier_span[0]:m.modifier_span[1]].text) for m in span._.modifiers
                      if not (span.start <= m.modifier_span[0] and m.modifier_span[1] <= span.end)
-                     and not _aside_without(sentence, m.modifier_span, span))
+                     and not _aside_without(sentence, m.modifier_span, span)
+                     and not self._bounded(doc, m, span))
         categories = {c for c, _ in cues} - ignored
         if OTHER_TARGET in categories and self._names_its_target(span, sentence):
             categories.discard(OTHER_TARGET)  # "carotid and coronary plaque analysis": the coronary one counts
