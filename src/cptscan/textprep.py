@@ -88,8 +88,10 @@ def looks_binary(text: str, sample: int = 4096) -> bool:
 # Every step below keeps the text's length and every character's offset (a soft line break becomes a space,
 # a dictated "period" becomes blanks and a full stop), so evidence offsets need no map back to the note.
 
+#: a bullet, a tick box or a 'Label:' field starting a line; a label holds no sentence end ('mm3). Interpretation:'
+#: is a sentence cut by a wrap, then a heading)
 BULLET_OR_FIELD = re.compile(r"(?:[-*\u2022\u00b7+>#]|\d{1,2}[.)]\s|[A-Za-z][.)]\s|\[[ xX]?\]|\(\s?[xX ]?\s?\)|"
-                             r"[A-Z](?:[\w /&#'+.-]|\([^()\n]{0,40}\)){0,40}:(?:\s|$))")
+                             r"[A-Z](?:[\w /&#'+-]|\.(?!\s+[A-Z])|\([^()\n]{0,40}\)){0,40}:(?:\s|$))")
 SENTENCE_DONE = re.compile(r"[.!?:]$")
 #: a full stop that ends a title or an abbreviation before a name or a word, not a sentence ("routed to Dr.\nLee")
 TITLE_ABBREVIATION = re.compile(r"\b(?:[A-Z]|Dr|Drs|Mr|Mrs|Ms|Prof|St|vs|approx|e\.g|i\.e|cf)\.$")

@@ -51,6 +51,12 @@ def test_unwrap_joins_a_short_note_wrapped_into_two_full_lines_and_a_rest():
     assert "HeartFlow quantification." in out and "plaque output yourself" in out
 
 
+def test_unwrap_joins_a_line_that_ends_a_sentence_and_opens_a_heading_to_the_line_it_finishes():
+    wrapped = ("CARDIOLOGY NOTE\nThe stored CCTA data set from 02/10/2026 was sent today to the\n"
+               "HeartFlow platform (plaque staging, TPV 140 mm3). Impression:\nmild plaque.")
+    assert "to the HeartFlow platform" in unwrap(wrapped)
+
+
 def test_unwrap_leaves_a_note_typed_in_short_lines_alone():
     text = "CCTA REPORT\nfindings\nleft main no plaque\nlad mild plaque\nimpression\ncad-rads 1"
     assert unwrap(text) == text
