@@ -211,3 +211,13 @@ def test_a_burn_imaging_tried_without_images_is_not_done(scanner):
 def test_a_service_without_indication_is_not_done(scanner):
     text = "Cardiology clinic. Calcium score 0 last year. No indication for a CCTA or Cleerly plaque analysis now."
     assert codes_of(scanner.scan_text(text, date_of_service=DOS)) == {}
+
+
+def test_a_dictated_note_reads_its_cues_as_far_as_the_typed_one(scanner):
+    """Each spoken mark read back leaves a blank run, a token of its own: a cue's reach is counted in words."""
+    typed = ("Lipid clinic. We went over her CCTA from February with Cleerly: total plaque volume 140 mm3, read by "
+             "Dr. Osei at that visit. Continue ezetimibe.")
+    dictated = ("Lipid clinic period We went over her CCTA from February with Cleerly colon total plaque volume 140 "
+                "mm3 comma read by Dr period Osei at that visit period Continue ezetimibe period")
+    assert codes_of(scanner.scan_text(typed, date_of_service=DOS)) == {}
+    assert codes_of(scanner.scan_text(dictated, date_of_service=DOS)) == {}

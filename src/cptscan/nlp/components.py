@@ -145,12 +145,43 @@ class SentenceConText(ConText):
         graph = SentenceConTextGraph(targets=list(doc.spans[self.span_group_name]))
         graph.modifiers = [ConTextModifier(matcher.rule_map[self.nlp.vocab[match_id].text], start, end, doc,
                                            max_scope=self.max_scope) for match_id, start, end in matcher(doc)]
+        for modifier in graph.modifiers:
+            _scope_in_words(modifier, doc)
         graph.update_scopes()
         graph.apply_modifiers()
         for target, modifier in graph.edges:
             target._.modifiers += (modifier,)
         doc._.context_graph = graph
         return doc
+
+
+def _scope_in_words(modifier: ConTextModifier, doc: Doc) -> None:
+    """A rule's ``max_scope`` counted in words: whitespace tokens inside a scope cut at ``max_scope`` widen it,
+    within the cue's sentence. A read-back dictation leaves a blank run where each spoken "period" or "comma"
+    stood, a token of its own, and a cue reached a few words fewer than in the same note typed."""
+    limit = modifier.rule.max_scope
+    if not limit:
+        return
+    sentence = doc[modifier.modifier_span[0]].sent
+    start, end = modifier.modifier_span
+    if modifier.direction in ("FORWARD", "BIDIRECTIONAL"):
+        modifier._scope_end = _words_after(doc, end, limit, sentence.end)
+    if modifier.direction in ("BACKWARD", "BIDIRECTIONAL"):
+        modifier._scope_start = _words_before(doc, start, limit, sentence.start)
+
+
+def _words_after(doc: Doc, at: int, words: int, stop: int) -> int:
+    while at < stop and words > 0:
+        words -= not doc[at].is_space
+        at += 1
+    return at
+
+
+def _words_before(doc: Doc, at: int, words: int, stop: int) -> int:
+    while at > stop and words > 0:
+        at -= 1
+        words -= not doc[at].is_space
+    return at
 
 
 @Language.factory("cptscan_context", default_config={"span_group": MENTIONS, "use_default_rules": True,
