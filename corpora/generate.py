@@ -227,7 +227,7 @@ SOCIAL = ["Social: married, works as a bus driver, drinks 2-3 beers/week, never 
           "SH: retired teacher, lives with spouse, quit smoking 2009, no illicit drugs.",
           "Social hx: warehouse worker, 1 ppd x 15 yrs, trying to quit; occasional EtOH.",
           "Lives alone, independent in ADLs, walks 30 min most days."]
-CARDIAC_INDICATIONS = ["atypical chest pain, intermediate pretest probability", "chest pain, rule out CAD",
+CARDIAC_INDICATIONS = ["atypical chest pain, intermediate pre-test likelihood", "chest pain, rule out CAD",
                        "abnormal stress test, equivocal anterior defect", "dyspnea on exertion, risk stratification",
                        "strong family history of premature CAD, statin decision", "elevated Lp(a), asymptomatic, risk assessment",
                        "preoperative evaluation before TAVR", "known nonobstructive CAD, reassessment"]
@@ -385,7 +385,7 @@ def plaque_interp(rng, r, proc_named):
         f"My interpretation of {tool}: {burden} total plaque burden, predominantly non-calcified in the {r['art']}, "
         f"with low-attenuation plaque that I consider a high-risk feature; this supports high-intensity statin therapy "
         f"and an LDL goal below 55 mg/dL.",
-        f"Physician interpretation: I reviewed {tool} against the source images and agree with the vessel "
+        f"Physician interpretation: I checked {tool} on the original images and agree with the vessel "
         f"segmentation. Plaque burden is {burden} (PAV {r['pav']}%), which places the patient above the risk expected "
         f"for age; I recommend intensified lipid lowering.",
         f"Interpretation: {burden} atherosclerotic burden on {tool}; the {r['art']} lesion is {r['sten']}% with "
@@ -429,7 +429,7 @@ def content_75577(ctx: Ctx, missing: set, radiology: bool):
         ctx.ct_named = True
     if has_in and has_proc:
         if radiology or ct_today:
-            opts = [f"The {ccta} data set was transmitted to {proc} for AI-based plaque quantification and characterization.",
+            opts = [f"The {ccta} data set was sent on to {proc} for AI-based plaque quantification and characterization.",
                     f"Coronary plaque was quantified and characterized from the {ccta} images using {proc}.",
                     f"Post-processing: {ccta} dataset analyzed with {proc} (quantitative plaque analysis).",
                     f"AI plaque analysis with {proc} was run on today's {ccta} images."]
@@ -567,7 +567,7 @@ def content_pvat(ctx: Ctx, missing: set, with_ct: bool, radiology: bool):
                            f"The {ccta} images from this session were sent for {proc} pericoronary fat attenuation analysis.",
                            f"{proc[0].upper() + proc[1:]} analysis of perivascular adipose tissue was run on this {ccta} data set."])
         else:
-            s = phrase(rng, "pvat.service.stored", [f"Today the stored {ccta} data set from {pd} was analyzed with {proc} for perivascular fat attenuation.",
+            s = phrase(rng, "pvat.service.stored", [f"Today the stored {ccta} data set from {pd} was analyzed with {proc} to measure perivascular fat attenuation.",
                            f"Perivascular (pericoronary) fat analysis of the previously acquired {ccta} images was performed today using {proc}.",
                            f"{proc[0].upper() + proc[1:]} run today on the archived {ccta} dataset ({pd}) to assess coronary inflammation."])
         ctx.put("technique", sp(s, "PERIVASCULAR_FAT_ANALYSIS", sent="service_performed"))

@@ -248,12 +248,15 @@ class Trained:
 
 
 def fit_model(name: str, train_x: list[str], train_y: list[str], val_x: list[str], val_y: list[str],
-              positives: Sequence[str], seed: int, c_grid: Sequence[float] = C_GRID) -> Trained:
-    """Features fitted once on train; C and the threshold chosen by positive-class F1 on validation."""
+              positives: Sequence[str], seed: int, c_grid: Sequence[float] = C_GRID,
+              features_on: Optional[list[str]] = None) -> Trained:
+    """Features fitted once on train (or on ``features_on``, all the training sentences, so that models trained
+    on a part of them share one featurizer and a note's features are computed once); C and the threshold chosen
+    by positive-class F1 on validation."""
     from sklearn.pipeline import Pipeline
 
     features = make_features()
-    xtr = features.fit_transform(train_x)
+    xtr = features.fit(features_on if features_on is not None else train_x).transform(train_x)
     xva = features.transform(val_x)
     fitted, selection = {}, []
     for c in c_grid:
@@ -344,7 +347,7 @@ def train_models(corpus: Corpus, seed: int = SEED, c_grid: Sequence[float] = C_G
     train_s = [s for s in train if service_target(s) is not None]
     val_s = [s for s in val if service_target(s) is not None]
     service = fit_model("service", x(train_s), [service_target(s) for s in train_s],
-                        x(val_s), [service_target(s) for s in val_s], list(FAMILIES), seed, c_grid)
+                        x(val_s), [service_target(s) for s in val_s], list(FAMILIES), seed, c_grid, features_on=x(train))
     return {"interpretation": interp, "service": service}
 
 
