@@ -100,8 +100,8 @@ CASES = {
         {"75577": SUPPORTED}, {}),
     "interpretation_model": (
         "CCTA REPORT\nExam: coronary CT angiography performed today.\nCleerly AI plaque quantification of this CCTA "
-        "data set gave a total plaque volume of 300 mm3, noncalcified 120 mm3.\nHaving gone through the plaque numbers, the "
-        "proximal LAD lesion explains her exertional symptoms and therapy should be intensified.\n",
+        "data set gave a total plaque volume of 300 mm3, noncalcified 120 mm3.\nHaving gone through the Cleerly plaque "
+        "numbers myself, I find the proximal LAD lesion explains her exertional symptoms; I will intensify therapy.\n",
         {"75577": SUPPORTED}, {"75577": NO_READING}),
 }
 
