@@ -247,16 +247,13 @@ class Trained:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def fit_model(name: str, train_x: list[str], train_y: list[str], val_x: list[str], val_y: list[str],
-              positives: Sequence[str], seed: int, c_grid: Sequence[float] = C_GRID,
-              features_on: Optional[list[str]] = None) -> Trained:
-    """Features fitted once on train (or on ``features_on``, all the training sentences, so that models trained
-    on a part of them share one featurizer and a note's features are computed once); C and the threshold chosen
-    by positive-class F1 on validation."""
+def fit_model(name: str, features: Any, train_x: list[str], train_y: list[str], val_x: list[str], val_y: list[str],
+              positives: Sequence[str], seed: int, c_grid: Sequence[float] = C_GRID) -> Trained:
+    """A classifier on ``features`` (fitted already); C and the threshold chosen by positive-class F1 on
+    validation."""
     from sklearn.pipeline import Pipeline
 
-    features = make_features()
-    xtr = features.fit(features_on if features_on is not None else train_x).transform(train_x)
+    xtr = features.transform(train_x)
     xva = features.transform(val_x)
     fitted, selection = {}, []
     for c in c_grid:
@@ -271,7 +268,6 @@ def fit_model(name: str, train_x: list[str], train_y: list[str], val_x: list[str
     clf, proba = fitted[c]
     metrics = next(row for row in selection if row["C"] == c and row["threshold"] == t)
     metrics = {k: v for k, v in metrics.items() if k not in ("C", "threshold")}
-    _drop_stop_words(features)
     model = Pipeline([("features", features), ("clf", clf)])
     classes = [str(k) for k in clf.classes_]
     validation = {"positive": metrics, "per_class": _per_class(val_y, proba, classes)}
@@ -338,16 +334,20 @@ def split_summary(corpus: Corpus) -> dict[str, str]:
 
 
 def train_models(corpus: Corpus, seed: int = SEED, c_grid: Sequence[float] = C_GRID) -> dict[str, Trained]:
-    """Both models from one labelled corpus."""
+    """Both models from one labelled corpus, on one featurizer fitted once on all the training sentences: the
+    service model's part of them shares it, so a note's features are computed once for both."""
     train = [s for s in corpus.sentences if s.split == "train"]
     val = [s for s in corpus.sentences if s.split == "validation"]
     x = lambda rows: [classifier_text(s.text) for s in rows]  # noqa: E731
-    interp = fit_model("interpretation", x(train), [interpretation_target(s) for s in train],
+    train_x = x(train)
+    features = make_features().fit(train_x)
+    _drop_stop_words(features)
+    interp = fit_model("interpretation", features, train_x, [interpretation_target(s) for s in train],
                        x(val), [interpretation_target(s) for s in val], ["interpretation"], seed, c_grid)
     train_s = [s for s in train if service_target(s) is not None]
     val_s = [s for s in val if service_target(s) is not None]
-    service = fit_model("service", x(train_s), [service_target(s) for s in train_s],
-                        x(val_s), [service_target(s) for s in val_s], list(FAMILIES), seed, c_grid, features_on=x(train))
+    service = fit_model("service", features, x(train_s), [service_target(s) for s in train_s],
+                        x(val_s), [service_target(s) for s in val_s], list(FAMILIES), seed, c_grid)
     return {"interpretation": interp, "service": service}
 
 

@@ -13,12 +13,11 @@ import random
 import time
 
 import pytest
-from medspacy.custom_tokenizer import create_medspacy_tokenizer
 from spacy.attrs import ORTH
-from spacy.lang.en import English
 
 from cptscan.rules.tokens import tokenized_rules
 from cptscan.nlp.gate import LETTER_RUN, Gate, rule_requirements
+from cptscan.nlp.medspacy_parts import rule_tokenizer
 from cptscan.textprep import prepare
 from cptscan.rules import load_rules
 from perf_helpers import corpus_notes, mtsamples_notes
@@ -123,7 +122,7 @@ def test_gate_never_rejects_an_mtsamples_note_with_an_anchor_mention(gate, ungat
 def test_tokenizer_special_cases_that_split_a_letter_run_are_known_to_the_gate(gate):
     """A special case turns one string into several tokens; a piece made of letters that is a gate word and not
     a whole run of letters of that string ('aint' -> 'ai' + 'nt') must be one the gate adds for that run."""
-    tokenizer = create_medspacy_tokenizer(English())
+    tokenizer = rule_tokenizer()
     offending = []
     for key, pieces in tokenizer.rules.items():
         runs = set(LETTER_RUN.findall(key.lower()))
@@ -147,7 +146,7 @@ def test_a_special_case_split_does_not_change_a_result(scanner, ungated_scanner)
 @pytest.mark.parametrize("context", ["x{}", "{}x", "{}s", "pre{}post", "{}'s", "{}-x", "({})", "{}/x", "{}:"])
 def test_tokenizer_never_cuts_a_gate_word_out_of_a_longer_letter_run(gate, context):
     """Affix and infix rules, not only special cases: a gate word glued to letters is never its own token."""
-    tokenizer = create_medspacy_tokenizer(English())
+    tokenizer = rule_tokenizer()
     for word in sorted(gate.words):
         text = context.format(word)
         tokens = {t.lower_ for t in tokenizer(text)}

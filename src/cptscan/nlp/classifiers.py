@@ -97,11 +97,8 @@ class SentenceClassifier:
 
     def _not_documentation(self, doc: Doc, sentence: Span, label: str) -> bool:
         """Sentences the rules already know document no service: a vendor's "to be interpreted by a physician"
-        disclaimer (for an interpretation), an administrative document (a query, a payer's letter), a block
-        written for the patient, an unanswered form field."""
+        disclaimer (for an interpretation), a block written for the patient, an unanswered form field."""
         if label in self.disclaimed and self.disclaimer.search(sentence.text):
-            return True
-        if doc._.cptscan_admin_cues:
             return True
         layout = doc._.cptscan_layout
         return layout is not None and (layout.foreign_block_at(sentence.start_char) is not None
@@ -109,7 +106,8 @@ class SentenceClassifier:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = list(doc.spans[MENTIONS]) if MENTIONS in doc.spans else []
-        if not any(m.label_ in self.anchors for m in mentions):
+        # an administrative document (a query, a payer's letter) documents no service: no sentence is asked
+        if doc._.cptscan_admin_cues or not any(m.label_ in self.anchors for m in mentions):
             return doc
         sentences = [s for s in (_stripped_span(doc, *window) for window in sentence_windows(doc))
                      if s is not None and len(WORD.findall(s.text)) >= MIN_SENTENCE_WORDS]

@@ -12,12 +12,12 @@ loaded with ``to_disk``/``from_disk``, and pickles for ``nlp.pipe(n_process=...)
 
 import re
 from bisect import bisect_right
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 import numpy
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..knowledge import DEFAULT_KNOWLEDGE, Knowledge
 from ..rules import RuleSet
@@ -165,23 +165,20 @@ def _scope_in_words(modifier: ConTextModifier, doc: Doc) -> None:
     sentence = doc[modifier.modifier_span[0]].sent
     start, end = modifier.modifier_span
     if modifier.direction in ("FORWARD", "BIDIRECTIONAL"):
-        modifier._scope_end = _words_after(doc, end, limit, sentence.end)
+        modifier._scope_end = end + _reach(doc[end:sentence.end], limit)
     if modifier.direction in ("BACKWARD", "BIDIRECTIONAL"):
-        modifier._scope_start = _words_before(doc, start, limit, sentence.start)
+        modifier._scope_start = start - _reach(reversed(doc[sentence.start:start]), limit)
 
 
-def _words_after(doc: Doc, at: int, words: int, stop: int) -> int:
-    while at < stop and words > 0:
-        words -= not doc[at].is_space
-        at += 1
-    return at
-
-
-def _words_before(doc: Doc, at: int, words: int, stop: int) -> int:
-    while at > stop and words > 0:
-        at -= 1
-        words -= not doc[at].is_space
-    return at
+def _reach(tokens: Iterable[Token], words: int) -> int:
+    """How many of ``tokens``, taken in order, hold ``words`` words (whitespace tokens not counted)."""
+    taken = 0
+    for token in tokens:
+        if words == 0:
+            break
+        words -= not token.is_space
+        taken += 1
+    return taken
 
 
 @Language.factory("cptscan_context", default_config={"span_group": MENTIONS, "use_default_rules": True,
@@ -432,8 +429,7 @@ class AssertionResolver:
                 if span._.cptscan_assertion != "affirmed" or any(c == "PERFORMED" for c, _ in span._.cptscan_cues):
                     continue
                 source = min(cued, key=lambda s: abs(s.start - span.start))
-                lo, hi = sorted((span.end, source.start)) if span.start < source.start else sorted((source.end, span.start))
-                if any(t.lower_ in self.contrasts for t in doc[lo:hi]):
+                if any(t.lower_ in self.contrasts for t in _between(doc, (span.start, span.end), (source.start, source.end))):
                     continue
                 span._.cptscan_assertion = source._.cptscan_assertion
                 span._.cptscan_cues += (("CLAUSE", source.text),)
@@ -443,9 +439,7 @@ class AssertionResolver:
         rule says it refers across one ("result pending" after the service's own clause)."""
         if cue.category not in self.bounded or (cue.rule.metadata or {}).get("crosses_clause"):
             return False
-        start, end = cue.modifier_span
-        lo, hi = (end, span.start) if end <= span.start else (span.end, start)
-        return any(t.lower_ in self.bounds for t in doc[lo:hi])
+        return any(t.lower_ in self.bounds for t in _between(doc, cue.modifier_span, (span.start, span.end)))
 
     def _names_its_target(self, span: Span, sentence: Span) -> bool:
         """Whether the sentence names the service's own target (coronary, a burn): the pack's target_words."""
@@ -510,6 +504,12 @@ class AssertionResolver:
                 return "affirmed", cues
             return "historical", cues + (("NO_CURRENT_CUE", ""),)
         return "affirmed", cues
+
+
+def _between(doc: Doc, a: tuple[int, int], b: tuple[int, int]) -> Span:
+    """The tokens between two token ranges, whichever comes first."""
+    lo, hi = sorted((a[1], b[0])) if a[0] < b[0] else sorted((b[1], a[0]))
+    return doc[lo:hi]
 
 
 def _paragraph_targets(rules: list[dict[str, Any]]) -> dict[str, frozenset[str]]:

@@ -61,6 +61,7 @@ from medspacy.target_matcher import TargetMatcher, TargetRule  # noqa: E402
 __all__ = ["ConText", "ConTextGraph", "ConTextModifier", "ConTextRule", "Sectionizer", "SectionRule", "TargetMatcher", "TargetRule",
            "blank_clinical", "prune_overlapping_matches", "rule_tokenizer"]
 
+
 def blank_clinical() -> Language:
     """A blank English pipeline with medspaCy's clinical tokenizer (what every cptscan pipeline starts from)."""
     nlp = spacy.blank("en")
