@@ -152,8 +152,8 @@ class RuleMatcher(_WindowedMedspacyMatcher):
         self.rule_matchers: list[Any] = []
         for rule in rules:
             rule_matcher = None
-            if isinstance(rule.pattern, list):
-                rule_matcher = Matcher(tokenizer.vocab)
+            if isinstance(rule.pattern, list):  # validated when added to the wrapped matcher: not again
+                rule_matcher = Matcher(tokenizer.vocab, validate=False)
                 rule_matcher.add(rule._rule_id, [rule.pattern], on_match=rule.on_match)
             self.rule_matchers.append(rule_matcher)
         self.sentences = RuleSentences(tokenizer.vocab, [rule_words(rule.pattern, rule.literal, tokenizer)
