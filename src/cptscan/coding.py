@@ -17,7 +17,10 @@ How mentions count, in plain words:
 - a ``subject_or_anchor_sentence`` element (the data set) is documented by a mention in the study a report
   is about (its title, EXAM or technique) or in a sentence with the service or an anchoring element's
   evidence; a stored data set (historical) counts;
-- a service seen only by the classifier gives a ``needs_review`` candidate: shown, never counted.
+- a service seen only by the classifier gives a ``needs_review`` candidate: shown, never counted;
+- an analysis announced as pending (a PENDING cue on any of its mentions) with no output of it in the note
+  was submitted, not resulted: no candidate (imaging, dated by its acquisition, stays one: its reading is
+  what is missing).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class CodingContext:
     rules: RuleSet
     service_concepts: list[str] = field(init=False)
     documents: dict[str, frozenset[str]] = field(init=False)
+    outputs: frozenset[str] = field(init=False)
     coverage_labels: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -48,6 +52,12 @@ class CodingContext:
         self.coverage_labels = frozenset(self.rules.labels_with_role("coverage"))
         self.documents = {rule["metadata"]["id"]: frozenset(rule["metadata"].get("documents", ()))
                           for rule in self.rules.target["target_rules"]}
+        self.outputs = frozenset(rule["metadata"]["id"] for rule in self.rules.target["target_rules"]
+                                 if rule["metadata"].get("output"))
+
+    def is_output(self, mention: Mention) -> bool:
+        """Whether a mention is a result of the service (a plaque volume, an FAI-Score), not its name."""
+        return any(rule_id in self.outputs for rule_id in mention.rule.split("+"))
 
     def documented_by(self, mention: Mention) -> frozenset[str]:
         """Elements a mention documents by itself (a vendor name is the process); merged mentions join rule ids."""
@@ -113,6 +123,8 @@ def decide(
         if not services:
             continue
         entry = catalog.variant_for(concept, affirmed_concepts)
+        if entry.dated_by == "first_reading" and _not_resulted(concept, mentions, ctx):
+            continue
         decisions.append(_decision(entry, services, note_mentions, nearest, sentence_of, ctx, paragraph_of))
     return decisions
 
@@ -143,6 +155,15 @@ def _first_read_here(concept: str, mentions: list[Mention], all_services: list[M
         return []
     return [replace(m, assertion="affirmed", modifiers=m.modifiers + (Modifier("FIRST_READ", "read at this encounter"),))
             for m in dated]
+
+
+def _not_resulted(concept: str, mentions: list[Mention], ctx: CodingContext) -> bool:
+    """Submitted, not resulted: a mention of the analysis says it is pending ("results pending from the
+    vendor", "addendum to follow") and no output of it is affirmed in the note. The data set sent for the
+    analysis, with today's date, reads as the service being done; the note documents no service yet."""
+    of_concept = [m for m in mentions if m.label == concept]
+    pending = any(c.category == "PENDING" for m in of_concept for c in m.modifiers)
+    return pending and not any(m.affirmed and ctx.is_output(m) for m in of_concept)
 
 
 def _dated_only(mention: Mention) -> bool:

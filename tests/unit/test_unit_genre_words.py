@@ -126,3 +126,31 @@ def test_a_report_title_names_the_earlier_study_its_body_dates(scanner):
             "around the RCA.\nIMPRESSION: I reviewed the CaRi-Heart output; my interpretation: coronary "
             "inflammation, start colchicine.")
     assert list(codes_of(scanner.scan_text(text, date_of_service=DOS))) == ["0992T"]
+
+
+NOT_A_RECORD = {
+    "study protocol": (
+        "STUDY PROTOCOL SUMMARY\nSponsor: Northgate Cardiac Research Foundation. Principal investigator: R. Osei, MD.\n"
+        "Eligibility criteria: adults 45-75 with a clinically indicated CCTA.\nStudy procedures: each participant's "
+        "CCTA data set is analysed with Cleerly AI plaque quantification at the core laboratory; total and "
+        "noncalcified plaque volumes are the primary endpoint. The core laboratory reviews every output.\n"
+        "Protocol deviations are reported to the sponsor within 5 days."),
+    "staff in-service sheet": (
+        "IN-SERVICE: plaque software go-live for CT staff\nTechnologists route the thin-slice series of the CCTA "
+        "to the HeartFlow Plaque Analysis node. Readers open the output and dictate an interpretation.\n"
+        "Sample report (fictitious patient): total plaque volume 310 mm3; I reviewed the HeartFlow output; mild "
+        "plaque burden.\nBilling: CPT 75577 with the CCTA."),
+    "research-use-only notice": (
+        "NOTICE - RESEARCH USE ONLY\nThe perivascular fat module on the research server (build 2.0-beta) analyses "
+        "coronary CTA data sets and reports FAI values around the RCA and LAD. Its outputs are reviewed by the "
+        "imaging scientists only and are not cleared for clinical use; they must not be copied into a report or "
+        "used for a 0992T/0993T charge."),
+}
+
+
+@pytest.mark.parametrize("text", NOT_A_RECORD.values(), ids=NOT_A_RECORD.keys())
+def test_research_and_training_texts_document_no_service(scanner, text):
+    """A protocol, a staff training sheet with its sample report, a research-use-only notice: the service is
+    described, never done for a patient (coding rules: education and research descriptions)."""
+    assert codes_of(scanner.scan_text(text, date_of_service=DOS)) == {}
+

@@ -221,3 +221,14 @@ def test_a_dictated_note_reads_its_cues_as_far_as_the_typed_one(scanner):
                 "mm3 comma read by Dr period Osei at that visit period Continue ezetimibe period")
     assert codes_of(scanner.scan_text(typed, date_of_service=DOS)) == {}
     assert codes_of(scanner.scan_text(dictated, date_of_service=DOS)) == {}
+
+
+def test_an_analysis_sent_today_and_not_back_is_no_service(scanner):
+    """Submitted, not resulted (coding rules): the data set went to the vendor today and the note says the
+    result is awaited; no output of the analysis is in the note. Its first output makes it a service."""
+    text = ("CORONARY CT ANGIOGRAM\nTechnique: coronary CTA acquired today.\nThe CCTA data set was transmitted to "
+            "Cleerly for AI plaque quantification today at 14:10. Results are not back at the time of this report.\n"
+            "Impression: 1. Mild plaque, CAD-RADS 2. 2. Cleerly analysis pending; an addendum will follow.")
+    assert "75577" not in codes_of(scanner.scan_text(text, date_of_service=DOS))
+    resulted = text.replace("Impression:", "Cleerly: total plaque volume 188 mm3. Impression:")
+    assert "75577" in codes_of(scanner.scan_text(resulted, date_of_service=DOS))
