@@ -232,3 +232,45 @@ def test_an_analysis_sent_today_and_not_back_is_no_service(scanner):
     assert "75577" not in codes_of(scanner.scan_text(text, date_of_service=DOS))
     resulted = text.replace("Impression:", "Cleerly: total plaque volume 188 mm3. Impression:")
     assert "75577" in codes_of(scanner.scan_text(resulted, date_of_service=DOS))
+
+
+NOT_THIS_SERVICE = {
+    # 'Label ...... [ ] yes [x] N/A' is a form field as 'Label: value' is: the ticked N/A says not done
+    "dot-leader flowsheet row": ("0972T", (
+        "BURN UNIT FLOWSHEET\nDonor site ............ healing, dressing intact\n"
+        "Multispectral burn imaging (DeepView) today ..... [ ] yes  [x] N/A (grafts stable)\n"
+        "Plan: continue dressings.")),
+    # a paragraph naming neither target leaves it to the note: a neck CTA report naming the carotid and no
+    # coronary artery anywhere analyses carotid plaque
+    "carotid report": ("75577", (
+        "CTA NECK\nIndication: left carotid stenosis on duplex.\nTechnique: CTA from the arch to the skull base; "
+        "plaque analysis with Elucid PlaqueIQ.\n\nPlaqueIQ, left ICA: lipid-rich necrotic core 52 mm3, calcified "
+        "30 mm3. I reviewed the PlaqueIQ output: high-risk plaque.")),
+    # the family cue reaches across a long clause, and the product named in brackets is the same test
+    "a relative's test": ("75577", (
+        "Preventive cardiology visit. His sister (49) had a CCTA in March at another center together with an AI "
+        "plaque analysis (she believes it was Cleerly), which showed soft plaque. He asks whether he needs the "
+        "same. Plan: calcium score first.")),
+}
+
+
+@pytest.mark.parametrize("code, text", NOT_THIS_SERVICE.values(), ids=NOT_THIS_SERVICE.keys())
+def test_notes_that_name_a_service_without_documenting_it(scanner, code, text):
+    assert code not in codes_of(scanner.scan_text(text, date_of_service=DOS))
+
+
+def test_the_burn_device_on_a_sacral_wound_is_not_burn_imaging(scanner):
+    """Same technique, other target: the paragraph names a pressure site and no burn."""
+    text = ("WOUND NURSING NOTE\nHospital day 30 after flame burns, grafted and healed.\n\n"
+            "Sacral wound, stage 3, 4 x 3 cm.\nDeepView multispectral imaging performed today by the wound nurse; 40% "
+            "of the area flagged as unlikely to heal within 21 days. Dr. Ames reviewed the image and chose "
+            "conservative care.")
+    assert "0972T" not in codes_of(scanner.scan_text(text, date_of_service=DOS))
+    burn = text.replace("Sacral wound, stage 3, 4 x 3 cm.", "Right thigh burn, 3% TBSA.")
+    assert "0972T" in codes_of(scanner.scan_text(burn, date_of_service=DOS))
+
+
+def test_a_relative_taking_part_in_the_visit_does_not_make_the_plan_theirs(scanner):
+    text = ("Burn clinic. DeepView multispectral imaging of the thigh burn today shows a non-healing zone. "
+            "Discussed w/ pt & wife: plan excision and grafting Friday.")
+    assert codes_of(scanner.scan_text(text, date_of_service=DOS))["0972T"]["status"] == "supported"

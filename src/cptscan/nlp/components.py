@@ -325,10 +325,13 @@ class AssertionResolver:
         another sentence than the imaging, out of ConText's reach. The OTHER_TARGET rules marked ``paragraph``
         in their metadata (nouns that name the target, not adjectives) are looked for in the whole paragraph
         of an affirmed service mention; its label's target_words anywhere in the paragraph keep the service.
+        A paragraph that names neither leaves it to the note: a carotid CTA report's "PlaqueIQ, right ICA
+        lesion: ..." is of the carotid the report names, when the report names no coronary artery anywhere.
         """
         candidates = [s for s in spans if s._.cptscan_assertion == "affirmed" and s.label_ in self.paragraph_targets]
         if not candidates:
             return
+        note_words = frozenset(t.lower_ for t in doc)
         words_of: dict[int, frozenset[str]] = {}
         for span in candidates:
             at = bisect_right(starts, span.start_char) - 1
@@ -337,8 +340,12 @@ class AssertionResolver:
                 paragraph = doc.char_span(starts[at], end, alignment_mode="expand")
                 words_of[at] = frozenset(t.lower_ for t in paragraph) if paragraph is not None else frozenset()
             words = words_of[at]
+            own = self.target_words.get(span.label_, frozenset())
             other = words & self.paragraph_targets[span.label_]
-            if other and not words & self.target_words.get(span.label_, frozenset()):
+            if not other and not words & own:
+                words = note_words
+                other = words & self.paragraph_targets[span.label_]
+            if other and not words & own:
                 span._.cptscan_assertion = self.assertion_of[OTHER_TARGET]
                 span._.cptscan_cues += ((OTHER_TARGET, min(other)),)
 
@@ -412,7 +419,8 @@ class AssertionResolver:
         """Mentions of one service in one clause describe one event, so they share its assertion.
 
         "a software plaque quantification (Cleerly, say, or HeartFlow) is recommended": a cue reaches the
-        mentions inside its scope, not every name of the same service before it. An affirmed mention takes
+        mentions inside its scope, not every name of the same service before it; "his brother had an AI plaque
+        analysis (he thinks it was Cleerly)": the relative's test is one test. An affirmed mention takes
         the assertion a cue gave another mention of its service in the same sentence, unless a contrast
         ("but", "however", ";") separates them or a cue of its own says it was done.
         """
@@ -421,7 +429,7 @@ class AssertionResolver:
             if span.label_ in self.services:
                 by_clause.setdefault((sentence_of[span.start], span.label_), []).append(span)
         for group in by_clause.values():
-            cued = [s for s in group if s._.cptscan_assertion in ("negated", "hypothetical")
+            cued = [s for s in group if s._.cptscan_assertion in ("negated", "hypothetical", "family")
                     and any(c in self.assertion_of for c, _ in s._.cptscan_cues)]
             if not cued:
                 continue
