@@ -251,6 +251,13 @@ NOT_THIS_SERVICE = {
         "Preventive cardiology visit. His sister (49) had a CCTA in March at another center together with an AI "
         "plaque analysis (she believes it was Cleerly), which showed soft plaque. He asks whether he needs the "
         "same. Plan: calcium score first.")),
+    # a status after a dash answers for the item before it, though a dash alone ends a clause
+    "an order cancelled after a dash": ("0993T", (
+        "CARDIAC CT REPORT\nTechnique: coronary CTA acquired today.\nAdd-on: pericoronary fat analysis, CaRi-Heart "
+        "(CT-CARI) \u2014 CANCELLED at 07:50, before transfer.\nImpression: mild plaque.")),
+    "a device that failed its calibration": ("0972T", (
+        "Burn ICU. Multispectral imaging of the leg burn was planned this morning; the DeepView unit failed its "
+        "self-calibration and no images were taken. Depth judged clinically; excision Friday.")),
 }
 
 
