@@ -258,6 +258,16 @@ NOT_THIS_SERVICE = {
     "a device that failed its calibration": ("0972T", (
         "Burn ICU. Multispectral imaging of the leg burn was planned this morning; the DeepView unit failed its "
         "self-calibration and no images were taken. Depth judged clinically; excision Friday.")),
+    # a block marked as copied from a dated earlier note is that note's text
+    "a block copied from a dated note": ("75577", (
+        "Cardiology follow-up.\n--- copied from note of 05/02/2026 ---\nCCTA 04/30/2026. The CCTA data set was "
+        "analysed with Cleerly the same day: total plaque volume 420 mm3. I reviewed the quantification: high "
+        "plaque burden.\n--- end of copied text ---\n\nToday: feels well, LDL 60. No imaging today.")),
+    # a procedure template inserted and never filled in: its title and attestation describe the form
+    "an unsigned template": ("0972T", (
+        "MULTISPECTRAL BURN IMAGING NOTE (template)\nDevice: [ ] DeepView  [ ] Other: ***\nSites imaged: ***\n"
+        "Device result: [ ] healing  [ ] non-healing\nDecision: [ ] conservative care  [ ] excision and grafting\n"
+        "Attestation: I reviewed the device output and documented my interpretation above.\nStatus: unsigned")),
 }
 
 
